@@ -1,0 +1,52 @@
+/* main.c: the ddpmref program: dispatch to a command. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "meta.h"
+
+int report_error(int code, const ddpm_err *e)
+{
+  fprintf(stderr, "ddpmref: %s\n", e->msg[0] ? e->msg : "failed");
+  return code;
+}
+
+static const struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *what;
+} commands[] = {
+  {"sample", cmd_sample, "draw samples with the fast path or the oracle"},
+  {"trace", cmd_trace, "record whole trajectories in both engines and compare them"},
+};
+
+static void usage(FILE *f)
+{
+  fprintf(f, "usage: ddpmref COMMAND [options]   (ddpmref COMMAND --help for each)\n\n"
+             "Reference diffusion samplers: an MPFR oracle and a binary64 fast path.\n\n"
+             "commands:\n");
+  for (size_t q = 0; q < sizeof commands / sizeof commands[0]; q++)
+    fprintf(f, "  %-9s %s\n", commands[q].name, commands[q].what);
+  fprintf(f, "\n  --help     this text\n  --version  the version\n");
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    usage(stdout);
+    return 0;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("ddpmref %s\n", DDPM_VERSION);
+    return 0;
+  }
+  for (size_t q = 0; q < sizeof commands / sizeof commands[0]; q++)
+    if (strcmp(argv[1], commands[q].name) == 0) return commands[q].run(argc - 1, argv + 1);
+  fprintf(stderr, "ddpmref: %s: unknown command (sample, trace; see ddpmref --help)\n",
+          argv[1]);
+  return 2;
+}

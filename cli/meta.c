@@ -1,0 +1,66 @@
+/* meta.c: writes meta.json (see meta.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "meta.h"
+
+static void json_string(FILE *f, const char *s)
+{
+  fputc('"', f);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+    else if (c < 0x20) fprintf(f, "\\u%04x", c);
+    else fputc(c, f);
+  }
+  fputc('"', f);
+}
+
+int meta_write(const char *path, const run_options *o, const meta_file *files, int nfiles,
+               const meta_comparison *cmp, ddpm_err *e)
+{
+  FILE *f = fopen(path, "w");
+  if (!f) return ddpm_fail(e, DDPM_EINTERNAL, "%s: cannot create: %s", path, strerror(errno));
+  const ddpm_run *r = &o->run;
+  fprintf(f, "{\n  \"ddpmref_version\": \"%s\",\n  \"command\": ", DDPM_VERSION);
+  json_string(f, o->command);
+  fprintf(f, ",\n  \"schedule\": ");
+  json_string(f, r->schedule.canonical);
+  fprintf(f, ",\n  \"target\": ");
+  json_string(f, r->target.canonical);
+  fprintf(f, ",\n  \"sampler\": ");
+  json_string(f, r->sampler.canonical);
+  fprintf(f, ",\n  \"n\": %lld,\n  \"d\": %lld,\n  \"steps\": %lld,\n  \"seed\": %llu,\n",
+          r->n, r->d, r->steps, r->seed);
+  fprintf(f, "  \"noise\": \"philox4x32-10, Box-Muller, DESIGN.md section 4\",\n");
+  fprintf(f, "  \"engines\": [%s%s%s],\n", (o->engines & ENGINE_REF) ? "\"ref\"" : "",
+          o->engines == ENGINE_BOTH ? ", " : "", (o->engines & ENGINE_FP) ? "\"fp\"" : "");
+  if (o->engines & ENGINE_REF)
+    fprintf(f, "  \"ref_precision_bits\": %ld,\n", o->prec);
+  fprintf(f, "  \"rows\": \"row k holds Y_{T-k}: row 0 the initial state, row steps the "
+             "output\",\n  \"files\": [");
+  for (int q = 0; q < nfiles; q++) {
+    fprintf(f, "%s\n    {\"name\": ", q ? "," : "");
+    json_string(f, files[q].name);
+    fprintf(f, ", \"what\": ");
+    json_string(f, files[q].what);
+    if (files[q].ndim > 0) {
+      fprintf(f, ", \"dtype\": \"<f8\", \"shape\": [");
+      for (int k = 0; k < files[q].ndim; k++)
+        fprintf(f, "%s%lld", k ? ", " : "", files[q].shape[k]);
+      fprintf(f, "]");
+    }
+    fprintf(f, "}");
+  }
+  fprintf(f, "\n  ]");
+  if (cmp && cmp->have)
+    fprintf(f, ",\n  \"fp_vs_ref\": {\"max_abs_error\": %.17g, \"max_ulps\": %.17g, "
+               "\"max_ulps_row\": %lld, \"final_row_max_ulps\": %.17g}",
+            cmp->max_abs, cmp->max_ulps, cmp->max_ulps_row, cmp->final_max_ulps);
+  fprintf(f, "\n}\n");
+  int bad = ferror(f);
+  if (fclose(f) != 0 || bad)
+    return ddpm_fail(e, DDPM_EINTERNAL, "%s: write failed: %s", path, strerror(errno));
+  return DDPM_OK;
+}

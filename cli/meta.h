@@ -1,0 +1,29 @@
+/* meta.h: meta.json, everything needed to reproduce a run. Byte-identical
+ * for identical inputs: no time stamps, no host names, fixed key order. */
+#ifndef DDPM_META_H
+#define DDPM_META_H
+
+#include "ddpm_error.h"
+#include "run_options.h"
+
+#include "ddpmref.h" /* DDPM_VERSION */
+
+typedef struct {
+  const char *name;  /* file name in the output directory */
+  const char *what;  /* one-line description */
+  int ndim;
+  long long shape[4];
+} meta_file;
+
+typedef struct {
+  int have;               /* fp and ref both ran */
+  double max_abs;         /* max |x_fp - x_ref| over the trajectory */
+  double max_ulps;        /* max distance in binary64 ulps */
+  long long max_ulps_row; /* row k where it is reached */
+  double final_max_ulps;  /* max ulps in the last row */
+} meta_comparison;
+
+int meta_write(const char *path, const run_options *o, const meta_file *files, int nfiles,
+               const meta_comparison *cmp, ddpm_err *e);
+
+#endif

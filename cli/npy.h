@@ -1,0 +1,28 @@
+/* npy.h: streaming writer of NumPy .npy files (format 1.0, '<f8', C order). */
+#ifndef DDPM_NPY_H
+#define DDPM_NPY_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ddpm_error.h"
+
+#define NPY_MAX_DIMS 4
+
+typedef struct {
+  FILE *f;
+  char path[4096];
+  unsigned long long expected, written; /* values */
+} npy_writer;
+
+/* Opens path and writes the header for an array of the given shape. */
+int npy_open(npy_writer *w, const char *path, const long long *shape, int ndim, ddpm_err *e);
+/* Appends count values in C order. */
+int npy_write(npy_writer *w, const double *v, size_t count, ddpm_err *e);
+/* Closes the file; fails if fewer values than the shape holds were written
+ * or if the data did not reach the disk. */
+int npy_close(npy_writer *w, ddpm_err *e);
+/* Whole array in one call. */
+int npy_save(const char *path, const long long *shape, int ndim, const double *v, ddpm_err *e);
+
+#endif

@@ -1,0 +1,163 @@
+/* run_options.c: parsing and checking of the sample/trace options. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ddpm_ref.h"
+#include "run_options.h"
+
+int parse_option_ll(const char *text, const char *option, long long min, long long max,
+                    long long *out, ddpm_err *e)
+{
+  const char *p = text;
+  if (*p == '+' || *p == '-') p++;
+  if (*p == '\0' || strspn(p, "0123456789") != strlen(p))
+    return ddpm_fail(e, DDPM_EINPUT, "%s %s: not an integer", option, text);
+  errno = 0;
+  long long v = strtoll(text, NULL, 10);
+  if (errno == ERANGE || v < min || v > max)
+    return ddpm_fail(e, DDPM_EINPUT, "%s %s: must be an integer in [%lld, %lld]", option,
+                     text, min, max);
+  *out = v;
+  return DDPM_OK;
+}
+
+static int parse_seed(const char *text, unsigned long long *out, ddpm_err *e)
+{
+  if (*text == '\0' || strspn(text, "0123456789") != strlen(text))
+    return ddpm_fail(e, DDPM_EINPUT, "--seed %s: must be an integer in [0, 2^64 - 1]", text);
+  errno = 0;
+  unsigned long long v = strtoull(text, NULL, 10);
+  if (errno == ERANGE)
+    return ddpm_fail(e, DDPM_EINPUT, "--seed %s: larger than 2^64 - 1", text);
+  *out = v;
+  return DDPM_OK;
+}
+
+static void print_help(const char *command)
+{
+  int trace = strcmp(command, "trace") == 0;
+  printf("usage: ddpmref %s --target SPEC [--schedule SPEC] [--sampler SPEC] --n N --seed S\n"
+         "       [--steps K] [--engine fp|ref%s] [--prec BITS] [--threads K] -o DIR [--force]\n\n",
+         command, trace ? "|both" : "");
+  if (trace)
+    printf("Runs the sampler and records every step: the oracle (MPFR) writes x_ref.npy\n"
+           "(correctly rounded to binary64) and x_ref.txt (every value at full precision),\n"
+           "the fast path writes x_fp.npy; both shaped (steps+1, n, d), row k = Y_{T-k}.\n"
+           "With both engines (the default) it reports the fast path's error.\n\n");
+  else
+    printf("Draws n samples and writes samples_fp.npy or samples_ref.npy, shaped (n, d)\n"
+           "(the oracle also writes samples_ref.txt at full precision).\n\n");
+  printf("  --target SPEC    gauss:d=D,mean=M,var=V   (isotropic Gaussian, exact score)\n"
+         "  --schedule SPEC  linear:T=1000,beta_min=0.0001,beta_max=0.02 (the default)\n"
+         "  --sampler SPEC   ddpm:var=beta (the default)\n"
+         "  --n N            number of samples (>= 1)\n"
+         "  --seed S         noise seed, 0 .. 2^64-1 (Philox4x32-10 stream)\n"
+         "  --steps K        reverse steps (= T in this version)\n"
+         "  --engine E       fp (binary64 fast path), ref (MPFR oracle)%s; default %s\n"
+         "  --prec BITS      oracle precision in bits, %d..%d (default %d)\n"
+         "  --threads K      fast-path threads (output does not depend on K)\n"
+         "  -o, --output DIR output directory; must not exist\n"
+         "  --force          replace DIR if it holds an earlier ddpmref output\n"
+         "Spec numbers are read exactly by the oracle (correctly rounded at BITS) and\n"
+         "rounded to nearest binary64 by the fast path. Exit: 0 ok, 2 bad input, 1 failure.\n",
+         trace ? ", both" : "", trace ? "both" : "fp", DDPM_REF_PREC_MIN, DDPM_REF_PREC_MAX,
+         DDPM_REF_PREC_DEFAULT);
+}
+
+int run_options_parse(int argc, char **argv, const char *command, run_options *o,
+                      ddpm_err *e)
+{
+  enum { OPT_TARGET = 256, OPT_SCHEDULE, OPT_SAMPLER, OPT_N, OPT_SEED, OPT_STEPS,
+         OPT_SPACING, OPT_ENGINE, OPT_PREC, OPT_THREADS, OPT_FORCE, OPT_HELP };
+  static const struct option longopts[] = {
+    {"target", required_argument, 0, OPT_TARGET},
+    {"schedule", required_argument, 0, OPT_SCHEDULE},
+    {"sampler", required_argument, 0, OPT_SAMPLER},
+    {"n", required_argument, 0, OPT_N},
+    {"seed", required_argument, 0, OPT_SEED},
+    {"steps", required_argument, 0, OPT_STEPS},
+    {"spacing", required_argument, 0, OPT_SPACING},
+    {"engine", required_argument, 0, OPT_ENGINE},
+    {"prec", required_argument, 0, OPT_PREC},
+    {"threads", required_argument, 0, OPT_THREADS},
+    {"output", required_argument, 0, 'o'},
+    {"force", no_argument, 0, OPT_FORCE},
+    {"help", no_argument, 0, OPT_HELP},
+    {0, 0, 0, 0}};
+  const char *target = NULL, *schedule = "linear", *sampler = "ddpm";
+  const char *steps = NULL, *n = NULL, *seed = NULL;
+  int trace = strcmp(command, "trace") == 0;
+  long long v;
+  int rc, opt;
+
+  memset(o, 0, sizeof *o);
+  o->command = command;
+  o->engines = trace ? ENGINE_BOTH : ENGINE_FP;
+  o->prec = DDPM_REF_PREC_DEFAULT;
+  o->threads = 1;
+  opterr = 0;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
+    switch (opt) {
+    case OPT_TARGET: target = optarg; break;
+    case OPT_SCHEDULE: schedule = optarg; break;
+    case OPT_SAMPLER: sampler = optarg; break;
+    case OPT_N: n = optarg; break;
+    case OPT_SEED: seed = optarg; break;
+    case OPT_STEPS: steps = optarg; break;
+    case OPT_SPACING:
+      return ddpm_fail(e, DDPM_EINPUT, "--spacing %s: timestep subsequences are not "
+                       "available in this version (steps = T)", optarg);
+    case OPT_ENGINE:
+      if (strcmp(optarg, "fp") == 0) o->engines = ENGINE_FP;
+      else if (strcmp(optarg, "ref") == 0) o->engines = ENGINE_REF;
+      else if (trace && strcmp(optarg, "both") == 0) o->engines = ENGINE_BOTH;
+      else return ddpm_fail(e, DDPM_EINPUT, "--engine %s: must be fp or ref%s", optarg,
+                            trace ? " or both" : "");
+      break;
+    case OPT_PREC:
+      rc = parse_option_ll(optarg, "--prec", DDPM_REF_PREC_MIN, DDPM_REF_PREC_MAX, &v, e);
+      if (rc != DDPM_OK) return rc;
+      o->prec = (long)v;
+      break;
+    case OPT_THREADS:
+      rc = parse_option_ll(optarg, "--threads", 1, 1024, &v, e);
+      if (rc != DDPM_OK) return rc;
+      o->threads = (int)v;
+      break;
+    case 'o': o->outdir = optarg; break;
+    case OPT_FORCE: o->force = 1; break;
+    case OPT_HELP: print_help(command); return OPTIONS_HELP_SHOWN;
+    case ':':
+      return ddpm_fail(e, DDPM_EINPUT, "%s: needs a value", argv[optind - 1]);
+    default:
+      return ddpm_fail(e, DDPM_EINPUT, "%s: unknown option (see ddpmref %s --help)",
+                       argv[optind - 1], command);
+    }
+  }
+  if (optind < argc)
+    return ddpm_fail(e, DDPM_EINPUT, "%s: unexpected argument (see ddpmref %s --help)",
+                     argv[optind], command);
+  if (!target) return ddpm_fail(e, DDPM_EINPUT, "--target: missing (e.g. gauss:d=2)");
+  if (!n) return ddpm_fail(e, DDPM_EINPUT, "--n: missing (number of samples)");
+  if (!seed) return ddpm_fail(e, DDPM_EINPUT, "--seed: missing (noise seed)");
+  if (!o->outdir) return ddpm_fail(e, DDPM_EINPUT, "-o: missing (output directory)");
+
+  ddpm_run *run = &o->run;
+  if ((rc = ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, schedule, &run->schedule, e))) return rc;
+  if ((rc = ddpm_spec_parse(DDPM_FAMILY_TARGET, target, &run->target, e))) return rc;
+  if ((rc = ddpm_spec_parse(DDPM_FAMILY_SAMPLER, sampler, &run->sampler, e))) return rc;
+  if ((rc = parse_option_ll(n, "--n", 1, DDPM_N_MAX, &v, e))) return rc;
+  run->n = v;
+  if ((rc = parse_seed(seed, &run->seed, e))) return rc;
+  run->d = ddpm_target_dim(&run->target);
+  run->steps = ddpm_schedule_T(&run->schedule);
+  if (steps) {
+    if ((rc = parse_option_ll(steps, "--steps", 1, DDPM_T_MAX, &v, e))) return rc;
+    run->steps = v;
+  }
+  return ddpm_run_check(run, e);
+}

@@ -1,0 +1,69 @@
+/* ddpm_fp.h: the binary64 fast path.
+ *
+ * Same mathematics as the oracle (ddpm_ref.h), written separately for
+ * throughput. Arrays indexed by the diffusion time t run over 0..T, with
+ * t = 0 the data end (abar_0 = 1). */
+#ifndef DDPM_FP_H
+#define DDPM_FP_H
+
+#include <stdint.h>
+
+#include "ddpm_error.h"
+#include "ddpm_model.h"
+#include "schedule.acsl"
+
+typedef struct {
+  long long T;
+  double *beta;  /* beta[1..T]; beta[0] = 0 */
+  double *alpha; /* 1 - beta_t */
+  double *abar;  /* abar[0] = 1 */
+  double *oma;   /* 1 - abar_t, carried by its own recurrence (no cancellation) */
+} ddpm_fp_schedule;
+
+/* Linear schedule in binary64: beta_t = bmin + (bmax - bmin) (t-1)/(T-1),
+ * abar_t = abar_{t-1} (1 - beta_t), each operation rounded to nearest.
+ * Proved (WP float model + Eva, proofs/) on the domain below; outside it the
+ * same code runs and ddpm_fp_schedule_build checks the invariants at run time. */
+/*@ requires T_rng:     2 <= T <= DDPM_LINEAR_PROVED_TMAX;
+    requires finite:    \is_finite(bmin) && \is_finite(bmax);
+    requires bmin_rng:  0x1p-17 <= bmin <= 0x1p-10;
+    requires bmax_rng:  0x1p-10 <= bmax <= 0x1.999999999999ap-5;
+    requires valid:     \valid(beta + (0 .. T)) && \valid(abar + (0 .. T));
+    requires sep:       \separated(beta + (0 .. T), abar + (0 .. T));
+    assigns beta[0 .. T], abar[0 .. T];
+    ensures beta_rng:   beta_valid(beta, T);
+    ensures abar_rng:   abar_valid(abar, T);
+*/
+void ddpm_fp_linear_fill(int T, double bmin, double bmax, double *beta, double *abar);
+
+/* Builds the schedule of a validated spec; checks 0 < beta_t < 1 and abar_t
+ * strictly decreasing in (0, 1) at run time (exit 2 if binary64 cannot hold
+ * the schedule, e.g. abar_T underflows). */
+int ddpm_fp_schedule_build(const ddpm_spec *spec, ddpm_fp_schedule *s, ddpm_err *e);
+void ddpm_fp_schedule_free(ddpm_fp_schedule *s);
+
+/* Gaussian draws z[0..d-1] of (seed, sample i, draw r): Box-Muller on the
+ * addressed Philox stream, with glibc's log, sqrt, cos and sin. */
+void ddpm_fp_gaussians(uint64_t seed, uint64_t i, uint32_t r, long long d, double *z);
+
+/* A target with its exact score. */
+typedef struct {
+  int kind;
+  long long d;
+  double mean, var; /* gauss */
+} ddpm_fp_target;
+
+int ddpm_fp_target_init(const ddpm_spec *spec, ddpm_fp_target *tg, ddpm_err *e);
+
+/* Score of the forward marginal at a time with cumulative product abar and
+ * 1 - abar = oma: s[j] = d/dx_j log p_t(x). */
+void ddpm_fp_target_score(const ddpm_fp_target *tg, double abar, double oma,
+                          const double *x, double *s);
+
+/* Runs the sampler for every sample. traj, if not NULL, receives the whole
+ * trajectory (steps+1, n, d) in C order; final receives the last row (n, d).
+ * threads >= 1 splits the samples; the output does not depend on it. */
+int ddpm_fp_run(const ddpm_run *run, int threads, double *traj, double *final,
+                ddpm_err *e);
+
+#endif

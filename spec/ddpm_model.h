@@ -1,0 +1,100 @@
+/* ddpm_model.h: the parsed, validated description of a run.
+ *
+ * Schedules, targets and samplers are given as spec strings
+ * NAME[:key=value,...] (DESIGN.md section 5). Each family (schedule, target,
+ * sampler) has a table of kinds; each kind lists its keys, their types and
+ * defaults, and a range check. Adding a kind is adding a table row plus its
+ * builder in ref/ and fp/. Numbers keep their decimal text, so the oracle
+ * reads them correctly rounded at its own precision while the fast path uses
+ * the nearest binary64. */
+#ifndef DDPM_MODEL_H
+#define DDPM_MODEL_H
+
+#include "ddpm_error.h"
+
+#define DDPM_MAX_PARAMS 8
+#define DDPM_TEXT_MAX 96
+#define DDPM_CANON_MAX 1024
+
+typedef enum {
+  DDPM_PARAM_REAL, /* decimal number, finite */
+  DDPM_PARAM_INT,  /* decimal integer */
+  DDPM_PARAM_WORD  /* one of a '|'-separated list of choices */
+} ddpm_param_type;
+
+typedef struct {
+  const char *key;
+  ddpm_param_type type;
+  const char *def;     /* default, as text */
+  const char *choices; /* DDPM_PARAM_WORD only */
+  const char *help;
+} ddpm_param_desc;
+
+struct ddpm_spec;
+typedef struct {
+  const char *name;
+  const char *help;
+  int nparams;
+  ddpm_param_desc params[DDPM_MAX_PARAMS];
+  /* range checks beyond the types; NULL when none */
+  int (*check)(const struct ddpm_spec *s, const char *family, ddpm_err *e);
+} ddpm_kind_desc;
+
+typedef enum { DDPM_FAMILY_SCHEDULE, DDPM_FAMILY_TARGET, DDPM_FAMILY_SAMPLER } ddpm_family;
+
+typedef struct ddpm_spec {
+  ddpm_family family;
+  int kind;                                   /* row in the family's table */
+  const ddpm_kind_desc *desc;
+  char text[DDPM_MAX_PARAMS][DDPM_TEXT_MAX];  /* decimal text, as given */
+  double real[DDPM_MAX_PARAMS];               /* REAL: nearest binary64 */
+  long long integer[DDPM_MAX_PARAMS];         /* INT */
+  int word[DDPM_MAX_PARAMS];                  /* WORD: index of the choice */
+  char canonical[DDPM_CANON_MAX];             /* every key, table order */
+} ddpm_spec;
+
+/* Kinds, in table order, and their parameter indices. */
+enum { DDPM_SCHEDULE_LINEAR = 0 };
+enum { DDPM_LINEAR_T = 0, DDPM_LINEAR_BETA_MIN, DDPM_LINEAR_BETA_MAX };
+
+enum { DDPM_TARGET_GAUSS = 0 };
+enum { DDPM_GAUSS_D = 0, DDPM_GAUSS_MEAN, DDPM_GAUSS_VAR };
+
+enum { DDPM_SAMPLER_DDPM = 0 };
+enum { DDPM_DDPM_VAR = 0 };
+enum { DDPM_DDPM_VAR_BETA = 0 };
+
+/* Largest T and d accepted, so that sizes stay far from overflow; the
+ * trajectory size n (T+1) d is checked separately (ddpm_run_check). */
+#define DDPM_T_MAX 10000000LL
+#define DDPM_D_MAX 1000000LL
+#define DDPM_N_MAX 1000000000LL
+
+/* Parses and validates a spec string of the given family. */
+int ddpm_spec_parse(ddpm_family family, const char *text, ddpm_spec *out, ddpm_err *e);
+
+/* The family's name as used in messages and options ("schedule", ...). */
+const char *ddpm_family_name(ddpm_family family);
+
+/* The family's kind table, for --help listings. */
+const ddpm_kind_desc *ddpm_family_kinds(ddpm_family family, int *nkinds);
+
+/* One run: what the sampler needs besides the three specs. */
+typedef struct {
+  ddpm_spec schedule, target, sampler;
+  long long n;         /* number of samples */
+  unsigned long long seed;
+  long long steps;     /* reverse steps; equals T for now */
+  long long d;         /* dimension, from the target */
+} ddpm_run;
+
+/* T of a schedule spec (every schedule has T as its first key). */
+long long ddpm_schedule_T(const ddpm_spec *schedule);
+
+/* Dimension d of a target spec. */
+long long ddpm_target_dim(const ddpm_spec *target);
+
+/* Cross-checks a run (sizes that fit memory, steps vs T). */
+int ddpm_run_check(const ddpm_run *run, ddpm_err *e);
+
+#endif
