@@ -33,7 +33,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
   if (argc < 2) {
-    usage(stderr);
+    fprintf(stderr, "ddpmref: missing COMMAND (sample, trace; see ddpmref --help)\n");
     return 2;
   }
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

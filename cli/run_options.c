@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ddpm_ref.h"
+#include "ddpmref.h"
 #include "run_options.h"
 
 int parse_option_ll(const char *text, const char *option, long long min, long long max,
@@ -71,7 +71,8 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
                       ddpm_err *e)
 {
   enum { OPT_TARGET = 256, OPT_SCHEDULE, OPT_SAMPLER, OPT_N, OPT_SEED, OPT_STEPS,
-         OPT_SPACING, OPT_ENGINE, OPT_PREC, OPT_THREADS, OPT_FORCE, OPT_HELP };
+         OPT_SPACING, OPT_ENGINE, OPT_PREC, OPT_THREADS, OPT_FORCE, OPT_HELP,
+         OPT_VERSION };
   static const struct option longopts[] = {
     {"target", required_argument, 0, OPT_TARGET},
     {"schedule", required_argument, 0, OPT_SCHEDULE},
@@ -86,6 +87,7 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
     {"output", required_argument, 0, 'o'},
     {"force", no_argument, 0, OPT_FORCE},
     {"help", no_argument, 0, OPT_HELP},
+    {"version", no_argument, 0, OPT_VERSION},
     {0, 0, 0, 0}};
   const char *target = NULL, *schedule = "linear", *sampler = "ddpm";
   const char *steps = NULL, *n = NULL, *seed = NULL;
@@ -131,6 +133,7 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
     case 'o': o->outdir = optarg; break;
     case OPT_FORCE: o->force = 1; break;
     case OPT_HELP: print_help(command); return OPTIONS_HELP_SHOWN;
+    case OPT_VERSION: printf("ddpmref %s\n", DDPM_VERSION); return OPTIONS_HELP_SHOWN;
     case ':':
       return ddpm_fail(e, DDPM_EINPUT, "%s: needs a value", argv[optind - 1]);
     default:

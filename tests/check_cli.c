@@ -1,0 +1,183 @@
+/* check_cli.c: the ddpmref program as a user meets it: exit codes, one-line
+ * errors that name the parameter, no partial output, the worked examples,
+ * byte-identical reruns, files NumPy loads. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "check_suites.h"
+#include "test_npy.h"
+
+static char scratch[64];
+
+/* Runs `ddpmref ARGS` in the scratch directory; returns its exit code and
+ * its stderr (first 4 KiB). */
+static int run_cli(const char *args, char *err, size_t errsize)
+{
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd, "cd %s && %s/%s %s >stdout.txt 2>stderr.txt", scratch,
+           getenv("PWD"), test_program(), args);
+  int rc = system(cmd);
+  ck_assert_int_ne(rc, -1);
+  char path[128];
+  snprintf(path, sizeof path, "%s/stderr.txt", scratch);
+  FILE *f = fopen(path, "r");
+  size_t got = f ? fread(err, 1, errsize - 1, f) : 0;
+  err[got] = '\0';
+  if (f) fclose(f);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc);
+}
+
+static int exists(const char *name)
+{
+  char path[256];
+  struct stat st;
+  snprintf(path, sizeof path, "%s/%s", scratch, name);
+  return stat(path, &st) == 0;
+}
+
+/* Nothing but our stdout/stderr captures in the scratch directory. */
+static void assert_no_output_left(const char *args)
+{
+  DIR *dp = opendir(scratch);
+  struct dirent *ent;
+  while ((ent = readdir(dp)) != NULL) {
+    const char *nm = ent->d_name;
+    if (!strcmp(nm, ".") || !strcmp(nm, "..") || !strcmp(nm, "stdout.txt") ||
+        !strcmp(nm, "stderr.txt") || !strcmp(nm, "keep"))
+      continue;
+    ck_abort_msg("'%s' left '%s' behind", args, nm);
+  }
+  closedir(dp);
+}
+
+static void setup(void) { test_scratch_dir(scratch, sizeof scratch); }
+
+#define RUN "--target gauss:d=3,mean=1,var=4 --n 2 --seed 42"
+static const struct {
+  const char *args, *must_mention;
+} bad[] = {
+  {"", "COMMAND"},
+  {"frobnicate", "frobnicate"},
+  {"sample --bogus " RUN " -o out", "--bogus"},
+  {"sample --schedule linear:T=-3 " RUN " -o out", "T=-3"},
+  {"sample --schedule linear:T=1 " RUN " -o out", "T=1"},
+  {"trace --schedule linear:T=abc " RUN " -o out", "T=abc"},
+  {"sample --schedule cosine " RUN " -o out", "cosine"},
+  {"sample --target gauss:d=0 --n 2 --seed 1 -o out", "d=0"},
+  {"sample --target gauss:d=-4 --n 2 --seed 1 -o out", "d=-4"},
+  {"sample --target gauss:var=-1 --n 2 --seed 1 -o out", "var=-1"},
+  {"sample --target gauss:mean=nan --n 2 --seed 1 -o out", "mean=nan"},
+  {"sample --target gauss:d=3 --n 0 --seed 1 -o out", "--n"},
+  {"sample --target gauss:d=3 --n -5 --seed 1 -o out", "--n"},
+  {"sample --target gauss:d=3 --n 2x --seed 1 -o out", "--n"},
+  {"sample --target gauss:d=3 --n 2 --seed -1 -o out", "--seed"},
+  {"sample --target gauss:d=3 --n 2 --seed 18446744073709551616 -o out", "--seed"},
+  {"sample " RUN " --prec 10 -o out", "--prec"},
+  {"sample " RUN " --threads 0 -o out", "--threads"},
+  {"sample " RUN " --engine gpu -o out", "--engine"},
+  {"sample " RUN " --engine both -o out", "--engine"},
+  {"sample " RUN " --sampler ddpm:var=x -o out", "var=x"},
+  {"sample " RUN " --steps 10 -o out", "--steps"},
+  {"sample " RUN " --spacing trailing -o out", "--spacing"},
+  {"sample --n 2 --seed 1 -o out", "--target"},
+  {"sample --target gauss:d=3 --seed 1 -o out", "--n"},
+  {"sample --target gauss:d=3 --n 2 -o out", "--seed"},
+  {"sample " RUN, "-o"},
+  {"sample " RUN " -o", "needs a value"},
+  {"sample " RUN " -o out extra", "extra"},
+  {"sample " RUN " -o /proc/ddpmref-no/out", "-o"},
+  {"sample " RUN " -o /etc/passwd/out", "-o"},
+  {"sample " RUN " -o keep", "already exists"},
+  {"sample " RUN " -o keep --force", "not ddpmref output"},
+  {"trace --target gauss:d=1000000 --n 1000000000 --seed 1 -o out", "--n"},
+};
+
+START_TEST(bad_input_exit_2)
+{
+  char err[4096];
+  char keep[128];
+  snprintf(keep, sizeof keep, "%s/keep", scratch); /* an existing, foreign folder */
+  mkdir(keep, 0700);
+  int rc = run_cli(bad[_i].args, err, sizeof err);
+  ck_assert_msg(rc == 2, "'%s': exit %d (want 2), stderr: %s", bad[_i].args, rc, err);
+  char *nl = strchr(err, '\n');
+  ck_assert_msg(nl != NULL && nl[1] == '\0', "'%s': stderr is not one line: %s", bad[_i].args, err);
+  ck_assert_msg(strstr(err, bad[_i].must_mention) != NULL, "'%s': '%s' not named in: %s",
+                bad[_i].args, bad[_i].must_mention, err);
+  assert_no_output_left(bad[_i].args);
+}
+END_TEST
+
+START_TEST(must_show_trace_example)
+{
+  char err[4096], path[256], shape[64];
+  int rc = run_cli("trace --schedule linear:T=50 --target gauss:d=3,mean=1,var=4 "
+                   "--sampler ddpm:var=beta --n 2 --seed 42 --engine ref -o out", err, sizeof err);
+  ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+  snprintf(path, sizeof path, "%s/out/x_ref.npy", scratch);
+  size_t count;
+  double *x = test_npy_read(path, &count, shape, sizeof shape);
+  ck_assert_str_eq(shape, "(51, 2, 3)");
+  ck_assert_uint_eq(count, 51 * 2 * 3);
+  free(x);
+  ck_assert(exists("out/x_ref.txt") && exists("out/meta.json") && !exists("out/x_fp.npy"));
+}
+END_TEST
+
+START_TEST(help_and_version)
+{
+  char err[4096];
+  ck_assert_int_eq(run_cli("--help", err, sizeof err), 0);
+  ck_assert_int_eq(run_cli("--version", err, sizeof err), 0);
+  ck_assert_int_eq(run_cli("sample --help", err, sizeof err), 0);
+  ck_assert_int_eq(run_cli("trace --help", err, sizeof err), 0);
+  ck_assert_int_eq(run_cli("trace --version", err, sizeof err), 0);
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "grep -q '^ddpmref 0.1.0$' %s/stdout.txt", scratch);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* Identical inputs: byte-identical outputs; sample's output is trace's last
+ * row; --force replaces an earlier ddpmref output; NumPy reads every file. */
+START_TEST(deterministic_and_loadable)
+{
+  char err[4096], cmd[2048];
+  const char *args = "--target gauss:d=3,mean=-2,var=0.5 --schedule linear:T=100 --n 5 --seed 9";
+  snprintf(cmd, sizeof cmd, "trace %s -o a", args);
+  ck_assert_int_eq(run_cli(cmd, err, sizeof err), 0);
+  snprintf(cmd, sizeof cmd, "trace %s --threads 2 -o b", args);
+  ck_assert_int_eq(run_cli(cmd, err, sizeof err), 0);
+  snprintf(cmd, sizeof cmd, "sample %s -o s", args);
+  ck_assert_int_eq(run_cli(cmd, err, sizeof err), 0);
+  snprintf(cmd, sizeof cmd, "sample %s --engine ref -o s --force", args);
+  ck_assert_int_eq(run_cli(cmd, err, sizeof err), 0);
+  snprintf(cmd, sizeof cmd,
+           "cd %s && for f in meta.json x_fp.npy x_ref.npy x_ref.txt; do cmp -s a/$f b/$f || exit 1; done"
+           " && test -f s/samples_ref.npy && ! test -e s/samples_fp.npy"
+           " && %s -c \"import numpy as np; a=np.load('a/x_ref.npy'); s=np.load('s/samples_ref.npy');"
+           " f=np.load('a/x_fp.npy'); assert a.shape==(101,5,3) and f.shape==a.shape;"
+           " assert (a[-1]==s).all(); assert abs(a-f).max() < 1e-12\"",
+           scratch, test_python());
+  int rc = system(cmd);
+  ck_assert_msg(rc != -1 && WEXITSTATUS(rc) == 0, "%s", cmd);
+}
+END_TEST
+
+Suite *cli_suite(void)
+{
+  Suite *s = suite_create("cli");
+  TCase *tc = tcase_create("program");
+  tcase_add_checked_fixture(tc, setup, NULL);
+  tcase_set_timeout(tc, 120);
+  tcase_add_loop_test(tc, bad_input_exit_2, 0, (int)(sizeof bad / sizeof bad[0]));
+  tcase_add_test(tc, must_show_trace_example);
+  tcase_add_test(tc, help_and_version);
+  tcase_add_test(tc, deterministic_and_loadable);
+  suite_add_tcase(s, tc);
+  return s;
+}

@@ -1,0 +1,22 @@
+/* check_suites.h: the Check suites of `make check` and their shared helpers. */
+#ifndef DDPM_CHECK_SUITES_H
+#define DDPM_CHECK_SUITES_H
+
+#include <check.h>
+
+Suite *philox_suite(void);
+Suite *noise_suite(void);
+Suite *spec_suite(void);
+Suite *schedule_suite(void);
+Suite *sampler_suite(void);
+Suite *cli_suite(void);
+Suite *proofs_suite(void);
+
+/* The Python with mpmath and numpy (Debian's), for the independent oracles. */
+const char *test_python(void);
+/* The ddpmref program under test. */
+const char *test_program(void);
+/* A fresh scratch directory for one test (removed by the OS's /tmp policy). */
+void test_scratch_dir(char *buf, size_t size);
+
+#endif

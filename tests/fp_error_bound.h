@@ -1,0 +1,16 @@
+/* fp_error_bound.h: a-priori bounds on the fast path's error, per value,
+ * derived in spec/maths.md ("Error of the fast path"). The differential
+ * tests assert |fp - oracle| <= these bounds. */
+#ifndef DDPM_FP_ERROR_BOUND_H
+#define DDPM_FP_ERROR_BOUND_H
+
+#include <stdint.h>
+
+/* Assumed accuracy of glibc's log, cos and sin in binary64, in ulps
+ * (glibc's manual lists at most 1 ulp on x86-64; we allow 2). */
+#define LIBM_ULPS 2.0
+
+/* |z_fp - z| for the Gaussian draw built from the words (w1, w2). */
+double fp_gaussian_error_bound(uint64_t w1, uint64_t w2, int use_sine);
+
+#endif
