@@ -55,9 +55,11 @@ int meta_write(const char *path, const run_options *o, const meta_file *files, i
   }
   fprintf(f, "\n  ]");
   if (cmp && cmp->have)
-    fprintf(f, ",\n  \"fp_vs_ref\": {\"max_abs_error\": %.17g, \"max_ulps\": %.17g, "
-               "\"max_ulps_row\": %lld, \"final_row_max_ulps\": %.17g}",
-            cmp->max_abs, cmp->max_ulps, cmp->max_ulps_row, cmp->final_max_ulps);
+    fprintf(f, ",\n  \"fp_vs_ref\": {\"max_abs_error\": %.17g, \"max_abs_error_row\": %lld, "
+               "\"max_ulps_of_row_scale\": %.17g, \"max_ulps_elementwise\": %.17g, "
+               "\"last_row_max_ulps_elementwise\": %.17g}",
+            cmp->max_abs, cmp->max_abs_row, cmp->max_scaled_ulps, cmp->max_ulps,
+            cmp->final_max_ulps);
   fprintf(f, "\n}\n");
   int bad = ferror(f);
   if (fclose(f) != 0 || bad)

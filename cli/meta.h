@@ -18,9 +18,10 @@ typedef struct {
 typedef struct {
   int have;               /* fp and ref both ran */
   double max_abs;         /* max |x_fp - x_ref| over the trajectory */
-  double max_ulps;        /* max distance in binary64 ulps */
-  long long max_ulps_row; /* row k where it is reached */
-  double final_max_ulps;  /* max ulps in the last row */
+  long long max_abs_row;  /* row k where it is reached */
+  double max_scaled_ulps; /* max over rows: error in ulps of the row's largest |x| */
+  double max_ulps;        /* max elementwise distance in binary64 ulps */
+  double final_max_ulps;  /* the same in the last row */
 } meta_comparison;
 
 int meta_write(const char *path, const run_options *o, const meta_file *files, int nfiles,
