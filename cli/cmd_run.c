@@ -9,21 +9,11 @@
 #include "commands.h"
 #include "ddpm_fp.h"
 #include "ddpm_ref.h"
+#include "ddpm_ulps.h"
 #include "meta.h"
 #include "npy.h"
 #include "outdir.h"
 #include "run_options.h"
-
-/* Distance in binary64 ulps: the number of doubles between a and b. */
-static double ulps_between(double a, double b)
-{
-  int64_t ia, ib;
-  memcpy(&ia, &a, 8);
-  memcpy(&ib, &b, 8);
-  if (ia < 0) ia = INT64_MIN - ia; /* order-preserving map of the bit patterns */
-  if (ib < 0) ib = INT64_MIN - ib;
-  return ia > ib ? (double)((uint64_t)ia - (uint64_t)ib) : (double)((uint64_t)ib - (uint64_t)ia);
-}
 
 /* What the oracle's emitter writes: the binary64 array (in memory or
  * streamed to .npy) and the full-precision text. */
@@ -115,7 +105,7 @@ static void compare(const double *fp, const double *ref, long long rows, size_t 
     const double *f = fp + (size_t)k * rowlen, *r = ref + (size_t)k * rowlen;
     double row_err = 0, row_max = 0;
     for (size_t q = 0; q < rowlen; q++) {
-      double err = fabs(f[q] - r[q]), u = ulps_between(f[q], r[q]);
+      double err = fabs(f[q] - r[q]), u = ddpm_ulps_between(f[q], r[q]);
       if (err > row_err) row_err = err;
       if (fabs(r[q]) > row_max) row_max = fabs(r[q]);
       if (u > c->max_ulps) c->max_ulps = u;

@@ -16,6 +16,7 @@ static const struct {
   int (*run)(int argc, char **argv);
   const char *what;
 } commands[] = {
+  {"schedule", cmd_schedule, "tabulate a schedule in both engines, with the fast path's ulps"},
   {"sample", cmd_sample, "draw samples with the fast path or the oracle"},
   {"trace", cmd_trace, "record whole trajectories in both engines and compare them"},
 };
@@ -33,7 +34,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
   if (argc < 2) {
-    fprintf(stderr, "ddpmref: missing COMMAND (sample, trace; see ddpmref --help)\n");
+    fprintf(stderr, "ddpmref: missing COMMAND (schedule, sample, trace; see ddpmref --help)\n");
     return 2;
   }
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
   }
   for (size_t q = 0; q < sizeof commands / sizeof commands[0]; q++)
     if (strcmp(argv[1], commands[q].name) == 0) return commands[q].run(argc - 1, argv + 1);
-  fprintf(stderr, "ddpmref: %s: unknown command (sample, trace; see ddpmref --help)\n",
+  fprintf(stderr, "ddpmref: %s: unknown command (schedule, sample, trace; see ddpmref --help)\n",
           argv[1]);
   return 2;
 }

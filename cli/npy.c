@@ -11,33 +11,36 @@ static int io_fail(npy_writer *w, ddpm_err *e, const char *what)
   return ddpm_fail(e, DDPM_EINTERNAL, "%s: %s: %s", w->path, what, strerror(errno));
 }
 
-int npy_open(npy_writer *w, const char *path, const long long *shape, int ndim, ddpm_err *e)
+int npy_header(FILE *f, const long long *shape, int ndim, unsigned long long *count)
 {
   char dict[256];
   int len = snprintf(dict, sizeof dict, "{'descr': '<f8', 'fortran_order': False, 'shape': (");
-  unsigned long long count = 1;
+  *count = 1;
   for (int q = 0; q < ndim; q++) {
     len += snprintf(dict + len, sizeof dict - (size_t)len, "%s%lld", q ? ", " : "", shape[q]);
-    count *= (unsigned long long)shape[q];
+    *count *= (unsigned long long)shape[q];
   }
   if (ndim == 1) len += snprintf(dict + len, sizeof dict - (size_t)len, ","); /* (5,) */
   len += snprintf(dict + len, sizeof dict - (size_t)len, "), }");
   size_t total = 10 + (size_t)len + 1; /* magic, version, length, dict, '\n' */
   size_t pad = (64 - total % 64) % 64;
+  uint16_t hlen = (uint16_t)((size_t)len + pad + 1);
+  unsigned char head[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+                            (unsigned char)(hlen & 0xff), (unsigned char)(hlen >> 8)};
+  fwrite(head, 1, sizeof head, f);
+  fwrite(dict, 1, (size_t)len, f);
+  for (size_t q = 0; q < pad; q++) fputc(' ', f);
+  fputc('\n', f);
+  return ferror(f) ? -1 : 0;
+}
 
+int npy_open(npy_writer *w, const char *path, const long long *shape, int ndim, ddpm_err *e)
+{
   snprintf(w->path, sizeof w->path, "%s", path);
-  w->expected = count;
   w->written = 0;
   w->f = fopen(path, "wb");
   if (!w->f) return io_fail(w, e, "cannot create");
-  uint16_t hlen = (uint16_t)(len + pad + 1);
-  unsigned char head[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
-                            (unsigned char)(hlen & 0xff), (unsigned char)(hlen >> 8)};
-  fwrite(head, 1, sizeof head, w->f);
-  fwrite(dict, 1, (size_t)len, w->f);
-  for (size_t q = 0; q < pad; q++) fputc(' ', w->f);
-  fputc('\n', w->f);
-  if (ferror(w->f)) return io_fail(w, e, "write failed");
+  if (npy_header(w->f, shape, ndim, &w->expected) != 0) return io_fail(w, e, "write failed");
   return DDPM_OK;
 }
 

@@ -15,6 +15,9 @@ typedef struct {
   unsigned long long expected, written; /* values */
 } npy_writer;
 
+/* Writes the header of an array of the given shape to f; *count gets the
+ * number of values. Returns 0, or -1 on a write error. */
+int npy_header(FILE *f, const long long *shape, int ndim, unsigned long long *count);
 /* Opens path and writes the header for an array of the given shape. */
 int npy_open(npy_writer *w, const char *path, const long long *shape, int ndim, ddpm_err *e);
 /* Appends count values in C order. */

@@ -4,36 +4,165 @@
 #include <stdint.h>
 
 #include "ddpm_model.h"
+#include "ddpm_schedule_file.h"
 
 /* ---- schedules ---------------------------------------------------------- */
 
+static int check_T(const ddpm_spec *s, const char *fam, ddpm_err *e)
+{
+  long long T = s->integer[0];
+  if (T < 2)
+    return ddpm_fail(e, DDPM_EINPUT, "--%s: %s: T=%lld: must be >= 2", fam, s->desc->name, T);
+  if (T > DDPM_T_MAX)
+    return ddpm_fail(e, DDPM_EINPUT, "--%s: %s: T=%lld: larger than %lld", fam,
+                     s->desc->name, T, DDPM_T_MAX);
+  return DDPM_OK;
+}
+
+/* linear and scaled-linear: 0 < beta_min <= beta_max < 1 */
 static int check_linear(const ddpm_spec *s, const char *fam, ddpm_err *e)
 {
-  long long T = s->integer[DDPM_LINEAR_T];
   double bmin = s->real[DDPM_LINEAR_BETA_MIN], bmax = s->real[DDPM_LINEAR_BETA_MAX];
-  if (T < 2)
-    return ddpm_fail(e, DDPM_EINPUT, "--%s: linear: T=%lld: must be >= 2", fam, T);
-  if (T > DDPM_T_MAX)
-    return ddpm_fail(e, DDPM_EINPUT, "--%s: linear: T=%lld: larger than %lld", fam, T,
-                     DDPM_T_MAX);
+  const char *name = s->desc->name;
+  int rc = check_T(s, fam, e);
+  if (rc != DDPM_OK) return rc;
   if (!(bmin > 0.0))
-    return ddpm_fail(e, DDPM_EINPUT, "--%s: linear: beta_min=%s: must be > 0", fam,
+    return ddpm_fail(e, DDPM_EINPUT, "--%s: %s: beta_min=%s: must be > 0", fam, name,
                      s->text[DDPM_LINEAR_BETA_MIN]);
   if (!(bmax < 1.0))
-    return ddpm_fail(e, DDPM_EINPUT, "--%s: linear: beta_max=%s: must be < 1", fam,
+    return ddpm_fail(e, DDPM_EINPUT, "--%s: %s: beta_max=%s: must be < 1", fam, name,
                      s->text[DDPM_LINEAR_BETA_MAX]);
   if (!(bmin <= bmax))
-    return ddpm_fail(e, DDPM_EINPUT, "--%s: linear: beta_min=%s > beta_max=%s", fam,
+    return ddpm_fail(e, DDPM_EINPUT, "--%s: %s: beta_min=%s > beta_max=%s", fam, name,
                      s->text[DDPM_LINEAR_BETA_MIN], s->text[DDPM_LINEAR_BETA_MAX]);
   return DDPM_OK;
 }
 
+static int check_cosine(const ddpm_spec *s, const char *fam, ddpm_err *e)
+{
+  int rc = check_T(s, fam, e);
+  if (rc != DDPM_OK) return rc;
+  /* s >= 0 keeps every angle in [0, pi/2]; s > 0 keeps beta_1 > 0 */
+  if (!(s->real[DDPM_COSINE_S] > 0.0 && s->real[DDPM_COSINE_S] <= 1e6))
+    return ddpm_fail(e, DDPM_EINPUT, "--%s: cosine: s=%s: must be in (0, 1e6]", fam,
+                     s->text[DDPM_COSINE_S]);
+  double mb = s->real[DDPM_COSINE_MAX_BETA];
+  if (!(mb > 0.0 && mb < 1.0))
+    return ddpm_fail(e, DDPM_EINPUT, "--%s: cosine: max_beta=%s: must be in (0, 1)", fam,
+                     s->text[DDPM_COSINE_MAX_BETA]);
+  return DDPM_OK;
+}
+
+/* li-yan (Li & Yan 2024, eq. 2.3) needs c1 well above c0: abar_T is about
+ * T^-(c1 - c0). Checked on the binary64 values, which is accurate enough to
+ * decide; the message says how far off the parameters are. */
+static int check_li_yan(const ddpm_spec *s, const char *fam, ddpm_err *e)
+{
+  int rc = check_T(s, fam, e);
+  if (rc != DDPM_OK) return rc;
+  long long T = s->integer[DDPM_LY_T];
+  double c0 = s->real[DDPM_LY_C0], c1 = s->real[DDPM_LY_C1], logT = log((double)T);
+  if (!(c0 > 0.0 && c0 <= 1000.0))
+    return ddpm_fail(e, DDPM_EINPUT, "--%s: li-yan: c0=%s: must be in (0, 1000]", fam,
+                     s->text[DDPM_LY_C0]);
+  double k = c1 * logT / (double)T;
+  if (!(c1 > 0.0 && k < 1.0))
+    return ddpm_fail(e, DDPM_EINPUT,
+                     "--%s: li-yan: c1=%s: c1 log T / T = %.3g must be in (0, 1)", fam,
+                     s->text[DDPM_LY_C1], k);
+  double log_beta1 = -c0 * logT, log_abar = 0.0, log_growth = log1p(k);
+  for (long long t = 1; t <= T; t++) {
+    double beta = t == 1 ? exp(log_beta1)
+                         : k * fmin(exp(log_beta1 + (double)(t - 1) * log_growth), 1.0);
+    log_abar += log1p(-beta);
+  }
+  if (!(log_abar <= log(DDPM_SCHEDULE_END_TOL)))
+    return ddpm_fail(e, DDPM_EINPUT,
+                     "--%s: li-yan: c1=%s too small for c0=%s: abar_T = %.3g, must be <= %g "
+                     "(abar_T ~ T^-(c1-c0): try c1 >= %.3g)", fam, s->text[DDPM_LY_C1],
+                     s->text[DDPM_LY_C0], exp(log_abar), DDPM_SCHEDULE_END_TOL,
+                     c0 + log(1.0 / DDPM_SCHEDULE_END_TOL) / logT + 0.5);
+  return DDPM_OK;
+}
+
+/* lcw (Li, Cai & Wei 2025, eq. 14): abar_T = T^-c0 and the recursion
+ * abar_{t-1} = abar_t (1 + k (1 - abar_t)), k = c1 log T / T, stays below 1
+ * only for k < 1; 1 - abar_1 must be small for the process to start near
+ * the data. */
+static int check_lcw(const ddpm_spec *s, const char *fam, ddpm_err *e)
+{
+  int rc = check_T(s, fam, e);
+  if (rc != DDPM_OK) return rc;
+  long long T = s->integer[DDPM_LY_T];
+  double c0 = s->real[DDPM_LY_C0], c1 = s->real[DDPM_LY_C1], logT = log((double)T);
+  if (!(c0 > 0.0 && c0 * logT <= 700.0))
+    return ddpm_fail(e, DDPM_EINPUT, "--%s: lcw: c0=%s: must be > 0 with T^-c0 >= 1e-304",
+                     fam, s->text[DDPM_LY_C0]);
+  double k = c1 * logT / (double)T;
+  if (!(c1 > 0.0 && k < 1.0))
+    return ddpm_fail(e, DDPM_EINPUT, "--%s: lcw: c1=%s: c1 log T / T = %.3g must be in (0, 1)",
+                     fam, s->text[DDPM_LY_C1], k);
+  double abar = exp(-c0 * logT), oma = -expm1(-c0 * logT);
+  for (long long t = T; t > 1; t--) {
+    double next = abar + k * abar * oma;
+    oma = oma * (1.0 - k * abar);
+    abar = next;
+  }
+  if (!(oma <= DDPM_SCHEDULE_END_TOL))
+    return ddpm_fail(e, DDPM_EINPUT,
+                     "--%s: lcw: c1=%s too small for c0=%s: 1 - abar_1 = %.3g, must be <= %g "
+                     "(1 - abar_1 <~ T^-(c1-c0): try c1 >= %.3g)", fam, s->text[DDPM_LY_C1],
+                     s->text[DDPM_LY_C0], oma, DDPM_SCHEDULE_END_TOL,
+                     c0 + log(1.0 / DDPM_SCHEDULE_END_TOL) / logT);
+  return DDPM_OK;
+}
+
+static int check_file(ddpm_spec *s, const char *fam, ddpm_err *e)
+{
+  char **lines;
+  long long T;
+  (void)fam;
+  int rc = ddpm_schedule_file_read(s->text[DDPM_FILE_PATH], &lines, &T, e);
+  if (rc != DDPM_OK) return rc;
+  ddpm_schedule_file_free(lines, T);
+  s->integer[DDPM_FILE_T] = T;
+  return DDPM_OK;
+}
+
+#define T_KEY(def) {"T", DDPM_PARAM_INT, def, 0, "number of diffusion steps"}
+
 static const ddpm_kind_desc schedule_kinds[] = {
   {"linear", "beta_t = beta_min + (beta_max - beta_min)(t-1)/(T-1) (Ho et al. 2020)", 3,
-   {{"T", DDPM_PARAM_INT, "1000", 0, "number of diffusion steps"},
+   {T_KEY("1000"),
     {"beta_min", DDPM_PARAM_REAL, "0.0001", 0, "beta_1"},
     {"beta_max", DDPM_PARAM_REAL, "0.02", 0, "beta_T"}},
-   check_linear},
+   check_linear, 0},
+  {"scaled-linear", "beta_t = (sqrt(beta_min) + (sqrt(beta_max) - sqrt(beta_min))(t-1)/(T-1))^2", 3,
+   {T_KEY("1000"),
+    {"beta_min", DDPM_PARAM_REAL, "0.00085", 0, "beta_1 (Stable Diffusion's default)"},
+    {"beta_max", DDPM_PARAM_REAL, "0.012", 0, "beta_T"}},
+   check_linear, 0},
+  {"cosine", "abar(u) = cos^2((u+s)/(1+s) pi/2), beta_t = min(1 - abar(t/T)/abar((t-1)/T), "
+             "max_beta) (Nichol & Dhariwal 2021)", 3,
+   {T_KEY("1000"),
+    {"s", DDPM_PARAM_REAL, "0.008", 0, "offset"},
+    {"max_beta", DDPM_PARAM_REAL, "0.999", 0, "clip"}},
+   check_cosine, 0},
+  {"li-yan", "beta_1 = T^-c0, beta_{t+1} = (c1 log T/T) min(beta_1 (1 + c1 log T/T)^t, 1) "
+             "(Li & Yan 2024, eq. 2.3)", 3,
+   {T_KEY("1000"),
+    {"c0", DDPM_PARAM_REAL, "2", 0, "beta_1 = T^-c0"},
+    {"c1", DDPM_PARAM_REAL, "4", 0, "growth and cap c1 log T / T"}},
+   check_li_yan, 0},
+  {"lcw", "abar_T = T^-c0, abar_{t-1} = abar_t + (c1 log T/T) abar_t (1 - abar_t) "
+          "(Li, Cai & Wei 2025, eq. 14)", 3,
+   {T_KEY("100"),
+    {"c0", DDPM_PARAM_REAL, "2", 0, "abar_T = T^-c0"},
+    {"c1", DDPM_PARAM_REAL, "10", 0, "growth c1 log T / T"}},
+   check_lcw, 0},
+  {"file", "beta_t read from PATH, one decimal per line", 1,
+   {{"path", DDPM_PARAM_PATH, 0, 0, "file of betas"}},
+   0, check_file},
 };
 
 /* ---- targets ------------------------------------------------------------ */
@@ -67,7 +196,7 @@ static const ddpm_kind_desc target_kinds[] = {
    {{"d", DDPM_PARAM_INT, "1", 0, "dimension"},
     {"mean", DDPM_PARAM_REAL, "0", 0, "mean of every coordinate"},
     {"var", DDPM_PARAM_REAL, "1", 0, "variance of every coordinate"}},
-   check_gauss},
+   check_gauss, 0},
 };
 
 /* ---- samplers ----------------------------------------------------------- */
@@ -75,7 +204,7 @@ static const ddpm_kind_desc target_kinds[] = {
 static const ddpm_kind_desc sampler_kinds[] = {
   {"ddpm", "ancestral sampler (Ho et al. 2020), no noise on the last step", 1,
    {{"var", DDPM_PARAM_WORD, "beta", "beta", "reverse variance: sigma_t^2 = beta_t"}},
-   0},
+   0, 0},
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -103,7 +232,8 @@ const char *ddpm_family_name(ddpm_family family)
 
 long long ddpm_schedule_T(const ddpm_spec *schedule)
 {
-  return schedule->integer[DDPM_LINEAR_T]; /* every schedule's T is key 0 */
+  if (schedule->kind == DDPM_SCHEDULE_FILE) return schedule->integer[DDPM_FILE_T];
+  return schedule->integer[0]; /* every other schedule's T is key 0 */
 }
 
 long long ddpm_target_dim(const ddpm_spec *target)

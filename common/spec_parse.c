@@ -12,6 +12,10 @@
 /* Plain decimal: [+-]digits[.digits][(e|E)[+-]digits], at least one digit in
  * the mantissa. MPFR parses exactly this in base 10, so both engines read the
  * same number. */
+static int is_decimal(const char *s, int integer_only);
+
+int ddpm_decimal_text_ok(const char *s) { return is_decimal(s, 0); }
+
 static int is_decimal(const char *s, int integer_only)
 {
   int digits = 0;
@@ -80,6 +84,7 @@ static int set_value(ddpm_spec *s, int k, const char *val, const char *fam, ddpm
     s->integer[k] = x;
     break;
   }
+  case DDPM_PARAM_PATH: break;
   case DDPM_PARAM_WORD: {
     int w = choice_index(p->choices, val);
     if (w < 0)
@@ -117,6 +122,10 @@ static void make_canonical(ddpm_spec *s)
 {
   char *out = s->canonical;
   size_t size = sizeof s->canonical;
+  if (s->desc->nparams > 0 && s->desc->params[0].type == DDPM_PARAM_PATH) {
+    snprintf(out, size, "%s:%s", s->desc->name, s->text[0]);
+    return;
+  }
   int len = snprintf(out, size, "%s", s->desc->name);
   for (int k = 0; k < s->desc->nparams && len >= 0 && (size_t)len < size; k++)
     len += snprintf(out + len, size - (size_t)len, "%c%s=%s", k ? ',' : ':',
@@ -148,7 +157,14 @@ int ddpm_spec_parse(ddpm_family family, const char *text, ddpm_spec *out, ddpm_e
   const ddpm_kind_desc *d = out->desc;
 
   int given[DDPM_MAX_PARAMS] = {0};
-  if (colon) {
+  if (d->nparams > 0 && d->params[0].type == DDPM_PARAM_PATH) {
+    if (!colon || colon[1] == '\0')
+      return ddpm_fail(e, DDPM_EINPUT, "--%s: %s: needs a file name, as %s:PATH", fam,
+                       d->name, d->name);
+    int rc = set_value(out, 0, colon + 1, fam, e);
+    if (rc != DDPM_OK) return rc;
+    given[0] = 1;
+  } else if (colon) {
     const char *p = colon + 1;
     if (*p == '\0')
       return ddpm_fail(e, DDPM_EINPUT, "--%s: %s: nothing after ':'", fam, d->name);
@@ -198,6 +214,10 @@ int ddpm_spec_parse(ddpm_family family, const char *text, ddpm_spec *out, ddpm_e
     }
   if (d->check) {
     int rc = d->check(out, fam, e);
+    if (rc != DDPM_OK) return rc;
+  }
+  if (d->load) {
+    int rc = d->load(out, fam, e);
     if (rc != DDPM_OK) return rc;
   }
   make_canonical(out);

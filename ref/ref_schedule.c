@@ -1,46 +1,77 @@
-/* ref_schedule.c: schedules in MPFR, as spec/maths.md writes them. */
+/* ref_schedule.c: schedules in MPFR: dispatch to the builders, then the
+ * derived columns every schedule shares (spec/maths.md sections 1-2). */
 #include <stdlib.h>
 
 #include "ddpm_ref.h"
+#include "ddpm_schedule_file.h"
 
-static mpfr_t *alloc_column(long long T, mpfr_prec_t prec)
-{
-  mpfr_t *col = malloc((size_t)(T + 1) * sizeof *col);
-  if (col)
-    for (long long t = 0; t <= T; t++) mpfr_init2(col[t], prec);
-  return col;
-}
+#define NCOLS 7
 
-static void free_column(mpfr_t *col, long long T)
+static mpfr_t **column(ddpm_ref_schedule *s, int c)
 {
-  if (!col) return;
-  for (long long t = 0; t <= T; t++) mpfr_clear(col[t]);
-  free(col);
+  mpfr_t **cols[NCOLS] = {&s->beta, &s->alpha, &s->abar, &s->oma,
+                          &s->log_abar, &s->btilde, &s->snr};
+  return cols[c];
 }
 
 void ddpm_ref_schedule_free(ddpm_ref_schedule *s)
 {
-  free_column(s->beta, s->T);
-  free_column(s->alpha, s->T);
-  free_column(s->abar, s->T);
-  free_column(s->oma, s->T);
-  s->beta = s->alpha = s->abar = s->oma = NULL;
+  for (int c = 0; c < NCOLS; c++) {
+    mpfr_t *col = *column(s, c);
+    if (col) {
+      for (long long t = 0; t <= s->T; t++) mpfr_clear(col[t]);
+      free(col);
+    }
+    *column(s, c) = NULL;
+  }
 }
 
-/* beta_t = beta_min + (beta_max - beta_min) (t - 1)/(T - 1) */
-static void linear_betas(const ddpm_spec *spec, ddpm_ref_schedule *s)
+static int file_betas(const ddpm_spec *spec, ddpm_ref_schedule *s, ddpm_err *e)
 {
-  mpfr_t bmin, bmax, width;
-  mpfr_inits2(s->prec, bmin, bmax, width, (mpfr_ptr)0);
-  mpfr_set_str(bmin, spec->text[DDPM_LINEAR_BETA_MIN], 10, MPFR_RNDN);
-  mpfr_set_str(bmax, spec->text[DDPM_LINEAR_BETA_MAX], 10, MPFR_RNDN);
-  mpfr_sub(width, bmax, bmin, MPFR_RNDN);
-  for (long long t = 1; t <= s->T; t++) {
-    mpfr_mul_ui(s->beta[t], width, (unsigned long)(t - 1), MPFR_RNDN);
-    mpfr_div_ui(s->beta[t], s->beta[t], (unsigned long)(s->T - 1), MPFR_RNDN);
-    mpfr_add(s->beta[t], s->beta[t], bmin, MPFR_RNDN);
+  char **lines;
+  long long T;
+  int rc = ddpm_schedule_file_read(spec->text[DDPM_FILE_PATH], &lines, &T, e);
+  if (rc != DDPM_OK) return rc;
+  if (T != s->T) {
+    ddpm_schedule_file_free(lines, T);
+    return ddpm_fail(e, DDPM_EINPUT, "--schedule: file:%s changed while being read",
+                     spec->text[DDPM_FILE_PATH]);
   }
-  mpfr_clears(bmin, bmax, width, (mpfr_ptr)0);
+  for (long long t = 1; t <= T; t++) mpfr_set_str(s->beta[t], lines[t - 1], 10, MPFR_RNDN);
+  ddpm_schedule_file_free(lines, T);
+  return DDPM_OK;
+}
+
+/* abar_t = abar_{t-1} (1 - beta_t);  1 - abar_t = (1 - abar_{t-1}) + abar_{t-1} beta_t */
+static void accumulate(ddpm_ref_schedule *s)
+{
+  mpfr_t step;
+  mpfr_init2(step, s->prec);
+  for (long long t = 1; t <= s->T; t++) {
+    mpfr_ui_sub(step, 1, s->beta[t], MPFR_RNDN);
+    mpfr_mul(s->abar[t], s->abar[t - 1], step, MPFR_RNDN);
+    mpfr_mul(step, s->abar[t - 1], s->beta[t], MPFR_RNDN);
+    mpfr_add(s->oma[t], s->oma[t - 1], step, MPFR_RNDN);
+  }
+  mpfr_clear(step);
+}
+
+/* alpha_t = 1 - beta_t, log abar_t = log1p(-(1 - abar_t)),
+ * betatilde_t = beta_t (1 - abar_{t-1})/(1 - abar_t), SNR_t = abar_t/(1 - abar_t) */
+static void derive(ddpm_ref_schedule *s)
+{
+  mpfr_set_ui(s->alpha[0], 1, MPFR_RNDN);
+  mpfr_set_zero(s->log_abar[0], 1);
+  mpfr_set_zero(s->btilde[0], 1);
+  mpfr_set_inf(s->snr[0], 1);
+  for (long long t = 1; t <= s->T; t++) {
+    mpfr_ui_sub(s->alpha[t], 1, s->beta[t], MPFR_RNDN);
+    mpfr_neg(s->log_abar[t], s->oma[t], MPFR_RNDN);
+    mpfr_log1p(s->log_abar[t], s->log_abar[t], MPFR_RNDN);
+    mpfr_mul(s->btilde[t], s->beta[t], s->oma[t - 1], MPFR_RNDN);
+    mpfr_div(s->btilde[t], s->btilde[t], s->oma[t], MPFR_RNDN);
+    mpfr_div(s->snr[t], s->abar[t], s->oma[t], MPFR_RNDN);
+  }
 }
 
 int ddpm_ref_schedule_build(const ddpm_spec *spec, mpfr_prec_t prec, ddpm_ref_schedule *s,
@@ -49,27 +80,36 @@ int ddpm_ref_schedule_build(const ddpm_spec *spec, mpfr_prec_t prec, ddpm_ref_sc
   long long T = ddpm_schedule_T(spec);
   s->T = T;
   s->prec = prec;
-  s->beta = alloc_column(T, prec);
-  s->alpha = alloc_column(T, prec);
-  s->abar = alloc_column(T, prec);
-  s->oma = alloc_column(T, prec);
-  if (!s->beta || !s->alpha || !s->abar || !s->oma) {
+  int ok = 1;
+  for (int c = 0; c < NCOLS; c++) {
+    mpfr_t *col = malloc((size_t)(T + 1) * sizeof *col);
+    if (col)
+      for (long long t = 0; t <= T; t++) mpfr_init2(col[t], prec);
+    *column(s, c) = col;
+    ok = ok && col != NULL;
+  }
+  if (!ok) {
     ddpm_ref_schedule_free(s);
     return ddpm_fail(e, DDPM_EINTERNAL, "schedule: out of memory for T=%lld", T);
   }
-  switch (spec->kind) {
-  case DDPM_SCHEDULE_LINEAR: linear_betas(spec, s); break;
-  }
   mpfr_set_zero(s->beta[0], 1);
-  mpfr_set_ui(s->alpha[0], 1, MPFR_RNDN);
   mpfr_set_ui(s->abar[0], 1, MPFR_RNDN);
   mpfr_set_zero(s->oma[0], 1);
-  for (long long t = 1; t <= T; t++) {
-    mpfr_ui_sub(s->alpha[t], 1, s->beta[t], MPFR_RNDN);
-    mpfr_mul(s->abar[t], s->abar[t - 1], s->alpha[t], MPFR_RNDN);
-    /* 1 - abar_t = (1 - abar_{t-1}) + abar_{t-1} beta_t, no cancellation */
-    mpfr_mul(s->oma[t], s->abar[t - 1], s->beta[t], MPFR_RNDN);
-    mpfr_add(s->oma[t], s->oma[t], s->oma[t - 1], MPFR_RNDN);
+  int rc = DDPM_OK, have_abar = 0;
+  switch (spec->kind) {
+  case DDPM_SCHEDULE_LINEAR: ddpm_ref_linear_betas(spec, s); break;
+  case DDPM_SCHEDULE_SCALED_LINEAR: ddpm_ref_scaled_linear_betas(spec, s); break;
+  case DDPM_SCHEDULE_COSINE: ddpm_ref_cosine_betas(spec, s); break;
+  case DDPM_SCHEDULE_LI_YAN: ddpm_ref_li_yan_betas(spec, s); break;
+  case DDPM_SCHEDULE_LCW: ddpm_ref_lcw_fill(spec, s); have_abar = 1; break;
+  case DDPM_SCHEDULE_FILE: rc = file_betas(spec, s, e); break;
+  default:
+    rc = ddpm_fail(e, DDPM_EINTERNAL, "schedule: kind %d has no MPFR builder", spec->kind);
   }
-  return DDPM_OK;
+  if (rc == DDPM_OK) {
+    if (!have_abar) accumulate(s);
+    derive(s);
+  }
+  if (rc != DDPM_OK) ddpm_ref_schedule_free(s);
+  return rc;
 }

@@ -14,10 +14,13 @@
 
 typedef struct {
   long long T;
-  double *beta;  /* beta[1..T]; beta[0] = 0 */
-  double *alpha; /* 1 - beta_t */
-  double *abar;  /* abar[0] = 1 */
-  double *oma;   /* 1 - abar_t, carried by its own recurrence (no cancellation) */
+  double *beta;     /* beta[1..T]; beta[0] = 0 */
+  double *alpha;    /* 1 - beta_t */
+  double *abar;     /* abar[0] = 1; may round to 1.0 where 1 - abar_t < 2^-54 */
+  double *oma;      /* 1 - abar_t, carried by its own recurrence (no cancellation) */
+  double *log_abar; /* log abar_t = log1p(-(1 - abar_t)) */
+  double *btilde;   /* posterior variance beta_t (1 - abar_{t-1})/(1 - abar_t) */
+  double *snr;      /* abar_t / (1 - abar_t); snr[0] = +inf */
 } ddpm_fp_schedule;
 
 /* Linear schedule in binary64: beta_t = bmin + (bmax - bmin) (t-1)/(T-1),
@@ -36,9 +39,20 @@ typedef struct {
 */
 void ddpm_fp_linear_fill(int T, double bmin, double bmax, double *beta, double *abar);
 
-/* Builds the schedule of a validated spec; checks 0 < beta_t < 1 and abar_t
- * strictly decreasing in (0, 1) at run time (exit 2 if binary64 cannot hold
- * the schedule, e.g. abar_T underflows). */
+/* Beta builders of the other schedules (spec/maths.md section 2), each
+ * filling beta[1..T] in binary64 without cancellation. */
+void ddpm_fp_scaled_linear_betas(long long T, double bmin, double bmax, double *beta);
+void ddpm_fp_cosine_betas(long long T, double s, double max_beta, double *beta);
+void ddpm_fp_li_yan_betas(long long T, double c0, double c1, double *beta);
+/* lcw is defined through abar: fills beta, abar and 1 - abar directly. */
+void ddpm_fp_lcw_fill(long long T, double c0, double c1, double *beta, double *abar,
+                      double *oma);
+
+/* Builds the schedule of a validated spec and its derived columns; checks
+ * at run time what binary64 can hold: 0 < beta_t < 1, 1 - abar_t in (0, 1]
+ * non-decreasing (it saturates at 1.0 where abar_t < 2^-54), abar_t in (0, 1]
+ * non-increasing (1.0 where 1 - abar_t < 2^-54), 0 <= betatilde_t <=
+ * beta_t (exit 2 otherwise, e.g. when abar_T underflows). */
 int ddpm_fp_schedule_build(const ddpm_spec *spec, ddpm_fp_schedule *s, ddpm_err *e);
 void ddpm_fp_schedule_free(ddpm_fp_schedule *s);
 

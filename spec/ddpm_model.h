@@ -19,7 +19,8 @@
 typedef enum {
   DDPM_PARAM_REAL, /* decimal number, finite */
   DDPM_PARAM_INT,  /* decimal integer */
-  DDPM_PARAM_WORD  /* one of a '|'-separated list of choices */
+  DDPM_PARAM_WORD, /* one of a '|'-separated list of choices */
+  DDPM_PARAM_PATH  /* a file name: the whole text after "NAME:" */
 } ddpm_param_type;
 
 typedef struct {
@@ -38,6 +39,8 @@ typedef struct {
   ddpm_param_desc params[DDPM_MAX_PARAMS];
   /* range checks beyond the types; NULL when none */
   int (*check)(const struct ddpm_spec *s, const char *family, ddpm_err *e);
+  /* checks that also fill derived values (file: T); NULL when none */
+  int (*load)(struct ddpm_spec *s, const char *family, ddpm_err *e);
 } ddpm_kind_desc;
 
 typedef enum { DDPM_FAMILY_SCHEDULE, DDPM_FAMILY_TARGET, DDPM_FAMILY_SAMPLER } ddpm_family;
@@ -53,9 +56,24 @@ typedef struct ddpm_spec {
   char canonical[DDPM_CANON_MAX];             /* every key, table order */
 } ddpm_spec;
 
-/* Kinds, in table order, and their parameter indices. */
-enum { DDPM_SCHEDULE_LINEAR = 0 };
-enum { DDPM_LINEAR_T = 0, DDPM_LINEAR_BETA_MIN, DDPM_LINEAR_BETA_MAX };
+/* Kinds, in table order, and their parameter indices. Every schedule but
+ * file has T as key 0; file's T is the number of betas in the file. */
+enum {
+  DDPM_SCHEDULE_LINEAR = 0,
+  DDPM_SCHEDULE_SCALED_LINEAR,
+  DDPM_SCHEDULE_COSINE,
+  DDPM_SCHEDULE_LI_YAN,
+  DDPM_SCHEDULE_LCW,
+  DDPM_SCHEDULE_FILE
+};
+enum { DDPM_LINEAR_T = 0, DDPM_LINEAR_BETA_MIN, DDPM_LINEAR_BETA_MAX }; /* and scaled-linear */
+enum { DDPM_COSINE_T = 0, DDPM_COSINE_S, DDPM_COSINE_MAX_BETA };
+enum { DDPM_LY_T = 0, DDPM_LY_C0, DDPM_LY_C1 };                          /* li-yan and lcw */
+enum { DDPM_FILE_PATH = 0, DDPM_FILE_T /* derived: the number of lines */ };
+
+/* li-yan must end near N(0, I) and lcw must start near the data: these
+ * bound abar_T (li-yan) and 1 - abar_1 (lcw). */
+#define DDPM_SCHEDULE_END_TOL 0.01
 
 enum { DDPM_TARGET_GAUSS = 0 };
 enum { DDPM_GAUSS_D = 0, DDPM_GAUSS_MEAN, DDPM_GAUSS_VAR };

@@ -21,14 +21,25 @@
 typedef struct {
   long long T;
   mpfr_prec_t prec;
-  mpfr_t *beta;  /* beta[1..T]; beta[0] = 0 */
-  mpfr_t *alpha; /* 1 - beta_t */
-  mpfr_t *abar;  /* abar_0 = 1, abar_t = abar_{t-1} alpha_t */
-  mpfr_t *oma;   /* 1 - abar_t = (1 - abar_{t-1}) + abar_{t-1} beta_t */
+  mpfr_t *beta;     /* beta[1..T]; beta[0] = 0 */
+  mpfr_t *alpha;    /* 1 - beta_t */
+  mpfr_t *abar;     /* abar_0 = 1, abar_t = abar_{t-1} alpha_t */
+  mpfr_t *oma;      /* 1 - abar_t = (1 - abar_{t-1}) + abar_{t-1} beta_t */
+  mpfr_t *log_abar; /* log abar_t = log1p(-(1 - abar_t)) */
+  mpfr_t *btilde;   /* beta_t (1 - abar_{t-1})/(1 - abar_t) */
+  mpfr_t *snr;      /* abar_t/(1 - abar_t); snr_0 = +inf */
 } ddpm_ref_schedule;
 
 int ddpm_ref_schedule_build(const ddpm_spec *spec, mpfr_prec_t prec, ddpm_ref_schedule *s,
                             ddpm_err *e);
+
+/* The builders (spec/maths.md section 2): beta[1..T] from the spec's decimal
+ * text; lcw fills beta, abar and 1 - abar. */
+void ddpm_ref_linear_betas(const ddpm_spec *spec, ddpm_ref_schedule *s);
+void ddpm_ref_scaled_linear_betas(const ddpm_spec *spec, ddpm_ref_schedule *s);
+void ddpm_ref_cosine_betas(const ddpm_spec *spec, ddpm_ref_schedule *s);
+void ddpm_ref_li_yan_betas(const ddpm_spec *spec, ddpm_ref_schedule *s);
+void ddpm_ref_lcw_fill(const ddpm_spec *spec, ddpm_ref_schedule *s);
 void ddpm_ref_schedule_free(ddpm_ref_schedule *s);
 
 /* z <- the Gaussian draw j of (seed, sample i, draw r), correctly rounded to

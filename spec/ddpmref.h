@@ -9,5 +9,7 @@
 #include "ddpm_philox.h"
 #include "ddpm_fp.h"
 #include "ddpm_ref.h"
+#include "ddpm_schedule_file.h"
+#include "ddpm_ulps.h"
 
 #endif

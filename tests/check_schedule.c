@@ -50,8 +50,11 @@ START_TEST(fast_path_within_bound_of_oracle)
     double rho_beta = d_beta / beta;
     double rho_alpha = (d_beta + U) / (1 - beta);
     double oma = mpfr_get_d(r.oma[t], MPFR_RNDN), abar_prev = mpfr_get_d(r.abar[t - 1], MPFR_RNDN);
-    d_oma = d_oma + 1.01 * abar_prev * beta * (rho_abar + rho_beta + U) + U * oma;
+    /* the fast path switches to 1 - abar_t below abar = 1/2: either bound holds */
+    double d_rec = d_oma + 1.01 * abar_prev * beta * (rho_abar + rho_beta + U) + U * oma;
     rho_abar = rho_abar + 1.01 * (rho_alpha + U);
+    double abar = mpfr_get_d(r.abar[t], MPFR_RNDN);
+    d_oma = fmax(d_rec, 1.01 * (rho_abar * abar + U * oma));
 
     ck_assert_msg(f.beta[t] > 0 && f.beta[t] < 1 && f.abar[t] > 0 && f.abar[t] < 1, "t=%lld", t);
     ck_assert_msg(f.abar[t] < f.abar[t - 1], "abar not decreasing at t=%lld", t);
