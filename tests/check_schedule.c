@@ -1,14 +1,20 @@
-/* check_schedule.c: the linear schedule. The binary64 builder against the
- * oracle with an a-priori bound per t (spec/maths.md, "Error of the fast
- * path"), and the oracle against closed forms. */
+/* check_schedule.c: every schedule in both engines.
+ *  - the oracle against an independent mpmath program's tables (40 digits);
+ *  - the oracle against closed forms (sums, the cosine abar, lcw's abar_T);
+ *  - the fast path against the oracle within the a-priori bound of
+ *    tests/schedule_bound.c, per t and per column (the README's table);
+ *  - binary64's invariants, and refusal of what binary64 cannot hold. */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check_suites.h"
 #include "ddpm_fp.h"
 #include "ddpm_ref.h"
-
-#define U 0x1p-53
+#include "ddpm_schedule_file.h"
+#include "ddpm_ulps.h"
+#include "schedule_bound.h"
 
 static const char *cases[] = {
   "linear",
@@ -17,118 +23,312 @@ static const char *cases[] = {
   "linear:T=10000,beta_min=0.00001,beta_max=0.001",
   "linear:T=300,beta_min=0.02,beta_max=0.02",
   "linear:T=100,beta_min=0.1,beta_max=0.9", /* outside the proved domain */
+  "scaled-linear",
+  "scaled-linear:T=4000,beta_min=0.0001,beta_max=0.02",
+  "cosine",
+  "cosine:T=100",
+  "cosine:T=1000,s=0.1,max_beta=0.5",
+  "cosine:T=20000",
+  "li-yan",
+  "li-yan:T=100",
+  "li-yan:T=1000,c0=1,c1=6",
+  "lcw",
+  "lcw:T=1000,c0=2,c1=10",
+  "lcw:T=100,c0=1,c1=5",
+  "file:tests/data/betas_small.txt",
 };
+#define NCASES ((int)(sizeof cases / sizeof cases[0]))
 
-static double rel_err(double fp, mpfr_srcptr ref)
+static const char *col_names[SB_NCOL] = {"beta", "alpha", "abar", "1-abar", "betatilde",
+                                         "snr", "log_abar"};
+
+static void build_both(const char *text, ddpm_spec *spec, ddpm_fp_schedule *f,
+                       ddpm_ref_schedule *r)
+{
+  ddpm_err e = {{0}};
+  ck_assert_msg(ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, text, spec, &e) == DDPM_OK, "%s", e.msg);
+  ck_assert_msg(ddpm_fp_schedule_build(spec, f, &e) == DDPM_OK, "%s: %s", text, e.msg);
+  ck_assert_msg(ddpm_ref_schedule_build(spec, 256, r, &e) == DDPM_OK, "%s: %s", text, e.msg);
+}
+
+static double *fp_cols(const ddpm_fp_schedule *f, int c)
+{
+  double *cols[SB_NCOL] = {f->beta, f->alpha, f->abar, f->oma, f->btilde, f->snr, f->log_abar};
+  return cols[c];
+}
+
+static mpfr_t *ref_cols(const ddpm_ref_schedule *r, int c)
+{
+  mpfr_t *cols[SB_NCOL] = {r->beta, r->alpha, r->abar, r->oma, r->btilde, r->snr, r->log_abar};
+  return cols[c];
+}
+
+/* |fp - ref|, relative to |ref| (absolute for log abar) */
+static double error_of(double fp, mpfr_srcptr ref, int relative)
 {
   mpfr_t d;
   mpfr_init2(d, 128);
   mpfr_sub_d(d, ref, fp, MPFR_RNDN);
-  mpfr_div(d, d, ref, MPFR_RNDN);
-  double r = fabs(mpfr_get_d(d, MPFR_RNDN));
+  if (relative && !mpfr_zero_p(ref)) mpfr_div(d, d, ref, MPFR_RNDN);
+  double x = fabs(mpfr_get_d(d, MPFR_RNDN));
   mpfr_clear(d);
-  return r;
+  return x;
 }
 
-START_TEST(fast_path_within_bound_of_oracle)
+static double ulp_of(double x)
+{
+  int ex;
+  frexp(x, &ex);
+  return ldexp(1.0, ex - 53);
+}
+
+START_TEST(fast_path_within_a_priori_bound)
 {
   ddpm_spec spec;
-  ddpm_err e = {{0}};
-  ck_assert_int_eq(ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, cases[_i], &spec, &e), DDPM_OK);
   ddpm_fp_schedule f;
   ddpm_ref_schedule r;
-  ck_assert_int_eq(ddpm_fp_schedule_build(&spec, &f, &e), DDPM_OK);
-  ck_assert_int_eq(ddpm_ref_schedule_build(&spec, 256, &r, &e), DDPM_OK);
+  build_both(cases[_i], &spec, &f, &r);
   long long T = f.T;
-  double bmin = spec.real[DDPM_LINEAR_BETA_MIN], bmax = spec.real[DDPM_LINEAR_BETA_MAX];
-  double rho_abar = 0, d_oma = 0, worst = 0;
-  ck_assert(f.abar[0] == 1.0 && f.oma[0] == 0.0);
-  for (long long t = 1; t <= T; t++) {
-    double beta = mpfr_get_d(r.beta[t], MPFR_RNDN), frac = (double)(t - 1) / (double)(T - 1);
-    /* bmin, bmax, width, frac, product, sum: six roundings (maths.md) */
-    double d_beta = 1.01 * U * (bmin + frac * (bmax + bmin) + 3 * frac * (bmax - bmin) + beta);
-    double rho_beta = d_beta / beta;
-    double rho_alpha = (d_beta + U) / (1 - beta);
-    double oma = mpfr_get_d(r.oma[t], MPFR_RNDN), abar_prev = mpfr_get_d(r.abar[t - 1], MPFR_RNDN);
-    /* the fast path switches to 1 - abar_t below abar = 1/2: either bound holds */
-    double d_rec = d_oma + 1.01 * abar_prev * beta * (rho_abar + rho_beta + U) + U * oma;
-    rho_abar = rho_abar + 1.01 * (rho_alpha + U);
-    double abar = mpfr_get_d(r.abar[t], MPFR_RNDN);
-    d_oma = fmax(d_rec, 1.01 * (rho_abar * abar + U * oma));
-
-    ck_assert_msg(f.beta[t] > 0 && f.beta[t] < 1 && f.abar[t] > 0 && f.abar[t] < 1, "t=%lld", t);
-    ck_assert_msg(f.abar[t] < f.abar[t - 1], "abar not decreasing at t=%lld", t);
-    double eb = rel_err(f.beta[t], r.beta[t]), ea = rel_err(f.abar[t], r.abar[t]);
-    double eo = rel_err(f.oma[t], r.oma[t]), eal = rel_err(f.alpha[t], r.alpha[t]);
-    ck_assert_msg(eb <= rho_beta, "%s t=%lld: beta rel err %g > %g", cases[_i], t, eb, rho_beta);
-    ck_assert_msg(eal <= rho_alpha, "%s t=%lld: alpha rel err %g > %g", cases[_i], t, eal, rho_alpha);
-    ck_assert_msg(ea <= rho_abar, "%s t=%lld: abar rel err %g > %g", cases[_i], t, ea, rho_abar);
-    ck_assert_msg(eo * oma <= d_oma, "%s t=%lld: 1-abar err %g > %g", cases[_i], t, eo * oma, d_oma);
-    if (ea / rho_abar > worst) worst = ea / rho_abar;
+  double *ex[SB_NCOL], *bound[SB_NCOL], max_ulps[SB_NCOL] = {0}, max_bound_ulps[SB_NCOL] = {0};
+  for (int c = 0; c < SB_NCOL; c++) {
+    ex[c] = malloc((size_t)(T + 1) * sizeof(double));
+    bound[c] = malloc((size_t)(T + 1) * sizeof(double));
+    for (long long t = 0; t <= T; t++) ex[c][t] = mpfr_get_d(ref_cols(&r, c)[t], MPFR_RNDN);
   }
-  ck_assert_double_lt(worst, 1.0);
+  schedule_error_bounds(&spec, ex, bound);
+  for (long long t = 1; t <= T; t++)
+    for (int c = 0; c < SB_NCOL; c++) {
+      int relative = c != SB_LOG_ABAR;
+      double fp = fp_cols(&f, c)[t];
+      double err = error_of(fp, ref_cols(&r, c)[t], relative);
+      ck_assert_msg(err <= bound[c][t], "%s t=%lld %s: error %g > bound %g", cases[_i], t,
+                    col_names[c], err, bound[c][t]);
+      double x = ex[c][t], scale = relative ? fabs(x) : 1.0;
+      if (x != 0) {
+        double bu = bound[c][t] * scale / ulp_of(x);
+        if (bu > max_bound_ulps[c]) max_bound_ulps[c] = bu;
+        double u = ddpm_ulps_between(fp, x);
+        if (u > max_ulps[c]) max_ulps[c] = u;
+      }
+    }
+  printf("schedule %-48s ulps (observed/bound):", cases[_i]);
+  for (int c = 0; c < SB_NCOL; c++)
+    printf(" %s %.0f/%.0f", col_names[c], max_ulps[c], ceil(max_bound_ulps[c]));
+  printf("\n");
+  /* binary64's invariants (ddpm_fp.h) */
+  for (long long t = 1; t <= T; t++) {
+    ck_assert(f.beta[t] > 0 && f.beta[t] < 1 && f.abar[t] > 0 && f.abar[t] <= f.abar[t - 1]);
+    ck_assert(f.oma[t] >= f.oma[t - 1] && f.oma[t] <= 1 && f.btilde[t] <= f.beta[t]);
+  }
+  for (int c = 0; c < SB_NCOL; c++) { free(ex[c]); free(bound[c]); }
   ddpm_fp_schedule_free(&f);
   ddpm_ref_schedule_free(&r);
 }
 END_TEST
 
-/* Closed forms the oracle must meet to its precision: sum_t beta_t =
- * T (beta_min + beta_max)/2, and abar_t + (1 - abar_t) = 1 although the two
- * are carried by separate recurrences. */
-START_TEST(oracle_closed_forms)
+/* The oracle against mpmath's tables, every column to 37 digits. */
+static const struct { const char *spec, *csv; } tables[] = {
+  {"linear:T=50", "linear_T50.csv"},
+  {"scaled-linear:T=50", "scaled-linear_T50.csv"},
+  {"cosine:T=100", "cosine_T100.csv"},
+  {"li-yan:T=100", "li-yan_T100.csv"},
+  {"lcw:T=100", "lcw_T100.csv"},
+  {"file:tests/data/betas_small.txt", "file_betas_small.csv"},
+};
+
+START_TEST(oracle_equals_mpmath_tables)
 {
   ddpm_spec spec;
-  ddpm_err e = {{0}};
-  ck_assert_int_eq(ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, cases[_i], &spec, &e), DDPM_OK);
   ddpm_ref_schedule r;
-  ck_assert_int_eq(ddpm_ref_schedule_build(&spec, 256, &r, &e), DDPM_OK);
-  mpfr_t sum, expect, x;
-  mpfr_inits2(512, sum, expect, x, (mpfr_ptr)0);
-  mpfr_set_zero(sum, 1);
-  for (long long t = 1; t <= r.T; t++) {
-    mpfr_add(sum, sum, r.beta[t], MPFR_RNDN);
-    mpfr_add(x, r.abar[t], r.oma[t], MPFR_RNDN);
-    mpfr_sub_ui(x, x, 1, MPFR_RNDN);
-    ck_assert_msg(mpfr_cmp_d(x, 0x1p-240) <= 0 && mpfr_cmp_d(x, -0x1p-240) >= 0,
-                  "abar + (1 - abar) != 1 at t=%lld", t);
+  ddpm_err e = {{0}};
+  ck_assert_int_eq(ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, tables[_i].spec, &spec, &e), 0);
+  ck_assert_int_eq(ddpm_ref_schedule_build(&spec, 256, &r, &e), 0);
+  char path[256], line[2048];
+  snprintf(path, sizeof path, "tests/data/schedules_mpmath/%s", tables[_i].csv);
+  FILE *f = fopen(path, "r");
+  ck_assert_msg(f != NULL, "%s missing", path);
+  ck_assert_ptr_nonnull(fgets(line, sizeof line, f)); /* header */
+  mpfr_t mp, d;
+  mpfr_inits2(256, mp, d, (mpfr_ptr)0);
+  long long rows = 0;
+  while (fgets(line, sizeof line, f)) {
+    char *tok = strtok(line, ",\n");
+    long long t = atoll(tok);
+    ck_assert_int_eq(t, ++rows);
+    for (int c = 0; c < SB_NCOL; c++) {
+      tok = strtok(NULL, ",\n");
+      ck_assert_ptr_nonnull(tok);
+      mpfr_set_str(mp, tok, 10, MPFR_RNDN);
+      mpfr_sub(d, ref_cols(&r, c)[t], mp, MPFR_RNDN);
+      if (!mpfr_zero_p(mp)) mpfr_div(d, d, mp, MPFR_RNDN);
+      ck_assert_msg(mpfr_cmpabs(d, mp) <= 0 || mpfr_zero_p(mp), "row %lld", t);
+      ck_assert_msg(fabs(mpfr_get_d(d, MPFR_RNDN)) <= 1e-37, "%s t=%lld %s: oracle off by %g",
+                    tables[_i].csv, t, col_names[c], mpfr_get_d(d, MPFR_RNDN));
+    }
   }
-  mpfr_set_str(expect, spec.text[DDPM_LINEAR_BETA_MIN], 10, MPFR_RNDN);
-  mpfr_set_str(x, spec.text[DDPM_LINEAR_BETA_MAX], 10, MPFR_RNDN);
-  mpfr_add(expect, expect, x, MPFR_RNDN);
-  mpfr_mul_ui(expect, expect, (unsigned long)r.T, MPFR_RNDN);
-  mpfr_div_2ui(expect, expect, 1, MPFR_RNDN);
-  mpfr_sub(x, sum, expect, MPFR_RNDN);
-  mpfr_div(x, x, expect, MPFR_RNDN);
-  ck_assert_msg(mpfr_cmp_d(x, 0x1p-240) <= 0 && mpfr_cmp_d(x, -0x1p-240) >= 0,
-                "%s: sum of betas off", cases[_i]);
-  mpfr_clears(sum, expect, x, (mpfr_ptr)0);
+  fclose(f);
+  ck_assert_int_eq(rows, r.T);
+  mpfr_clears(mp, d, (mpfr_ptr)0);
   ddpm_ref_schedule_free(&r);
 }
 END_TEST
 
-/* Parameters binary64 cannot hold are refused, not computed wrong. */
-START_TEST(underflow_refused)
+static void assert_tiny(mpfr_srcptr x, const char *what, long long t)
+{
+  ck_assert_msg(mpfr_cmp_d(x, 0x1p-240) <= 0 && mpfr_cmp_d(x, -0x1p-240) >= 0,
+                "%s at t=%lld: %g", what, t, mpfr_get_d(x, MPFR_RNDN));
+}
+
+/* Closed forms the oracle must meet to its precision. */
+START_TEST(oracle_closed_forms)
 {
   ddpm_spec spec;
+  ddpm_ref_schedule r;
   ddpm_err e = {{0}};
-  ck_assert_int_eq(ddpm_spec_parse(DDPM_FAMILY_SCHEDULE,
-                                   "linear:T=100000,beta_min=0.5,beta_max=0.99", &spec, &e),
-                   DDPM_OK);
-  ddpm_fp_schedule f;
-  ck_assert_int_eq(ddpm_fp_schedule_build(&spec, &f, &e), DDPM_EINPUT);
-  ck_assert_ptr_nonnull(strstr(e.msg, "underflows"));
+  mpfr_t x, y, z;
+  mpfr_inits2(512, x, y, z, (mpfr_ptr)0);
+  /* every schedule: abar + (1 - abar) = 1, though carried separately */
+  for (int q = 0; q < NCASES; q++) {
+    ck_assert_int_eq(ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, cases[q], &spec, &e), 0);
+    ck_assert_int_eq(ddpm_ref_schedule_build(&spec, 256, &r, &e), 0);
+    for (long long t = 1; t <= r.T; t++) {
+      mpfr_add(x, r.abar[t], r.oma[t], MPFR_RNDN);
+      mpfr_sub_ui(x, x, 1, MPFR_RNDN);
+      assert_tiny(x, "abar + (1 - abar) - 1", t);
+    }
+    ddpm_ref_schedule_free(&r);
+  }
+  /* linear: sum_t beta_t = T (beta_min + beta_max)/2 */
+  ck_assert_int_eq(ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, "linear:T=777,beta_min=0.0003,beta_max=0.03", &spec, &e), 0);
+  ck_assert_int_eq(ddpm_ref_schedule_build(&spec, 256, &r, &e), 0);
+  mpfr_set_zero(x, 1);
+  for (long long t = 1; t <= r.T; t++) mpfr_add(x, x, r.beta[t], MPFR_RNDN);
+  mpfr_set_str(y, "0.0303", 10, MPFR_RNDN);
+  mpfr_mul_ui(y, y, 777, MPFR_RNDN);
+  mpfr_div_2ui(y, y, 1, MPFR_RNDN);
+  mpfr_sub(x, x, y, MPFR_RNDN);
+  assert_tiny(x, "sum of linear betas", 777);
+  ddpm_ref_schedule_free(&r);
+  /* cosine: where nothing is clipped, abar_t = f(t/T)/f(0), a different
+   * formula from the oracle's product of (1 - beta) */
+  ck_assert_int_eq(ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, "cosine:T=500", &spec, &e), 0);
+  ck_assert_int_eq(ddpm_ref_schedule_build(&spec, 256, &r, &e), 0);
+  for (long long t = 1; t < r.T; t++) { /* t = T is clipped */
+    mpfr_const_pi(y, MPFR_RNDN);
+    mpfr_set_si(x, t, MPFR_RNDN);
+    mpfr_div_si(x, x, r.T, MPFR_RNDN);
+    mpfr_set_str(z, "0.008", 10, MPFR_RNDN);
+    mpfr_add(x, x, z, MPFR_RNDN);
+    mpfr_mul(x, x, y, MPFR_RNDN);
+    mpfr_add_ui(z, z, 1, MPFR_RNDN);
+    mpfr_mul_ui(z, z, 2, MPFR_RNDN);
+    mpfr_div(x, x, z, MPFR_RNDN);             /* theta(t/T) */
+    mpfr_set_str(y, "0.008", 10, MPFR_RNDN);
+    mpfr_const_pi(z, MPFR_RNDN);
+    mpfr_mul(y, y, z, MPFR_RNDN);
+    mpfr_set_str(z, "2.016", 10, MPFR_RNDN);
+    mpfr_div(y, y, z, MPFR_RNDN);             /* theta(0) */
+    mpfr_cos(x, x, MPFR_RNDN);
+    mpfr_cos(y, y, MPFR_RNDN);
+    mpfr_div(x, x, y, MPFR_RNDN);
+    mpfr_sqr(x, x, MPFR_RNDN);
+    mpfr_div(x, x, r.abar[t], MPFR_RNDN);
+    mpfr_sub_ui(x, x, 1, MPFR_RNDN);
+    assert_tiny(x, "cosine abar_t / (f(t/T)/f(0)) - 1", t);
+  }
+  ddpm_ref_schedule_free(&r);
+  /* lcw: abar_T = T^-c0 = 1/T^2 at c0 = 2 */
+  ck_assert_int_eq(ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, "lcw:T=100,c0=2,c1=10", &spec, &e), 0);
+  ck_assert_int_eq(ddpm_ref_schedule_build(&spec, 256, &r, &e), 0);
+  mpfr_mul_ui(x, r.abar[100], 10000, MPFR_RNDN);
+  mpfr_sub_ui(x, x, 1, MPFR_RNDN);
+  assert_tiny(x, "lcw abar_T T^c0 - 1", 100);
+  ddpm_ref_schedule_free(&r);
+  mpfr_clears(x, y, z, (mpfr_ptr)0);
+}
+END_TEST
+
+/* Parameters and files binary64 or the maths cannot take: exit code 2 and
+ * a message naming the cause. */
+static const struct { const char *spec, *file_text, *must_mention; } refused[] = {
+  {"linear:T=100000,beta_min=0.5,beta_max=0.99", NULL, "underflows"},
+  {"li-yan:T=1000,c0=2,c1=2.5", NULL, "too small"},
+  {"li-yan:T=10,c0=2,c1=9", NULL, "must be in (0, 1)"},
+  {"lcw:T=100,c0=2,c1=2.5", NULL, "too small"},
+  {"lcw:T=10,c0=2,c1=5", NULL, "must be in (0, 1)"},
+  {"cosine:max_beta=1", NULL, "max_beta"},
+  {"cosine:s=-0.1", NULL, "s=-0.1"},
+  {"file:", NULL, "file name"},
+  {"file:/nonexistent/betas.txt", NULL, "cannot open"},
+  {"file:@", "0.1\n\n0.2\n", "line 2: empty line"},
+  {"file:@", "0.1\n0.2 0.3\n", "line 2"},
+  {"file:@", "0.1\n0.2x\n", "line 2"},
+  {"file:@", "0.1\nnan\n", "line 2"},
+  {"file:@", "0.1\n1.5\n", "not in (0, 1)"},
+  {"file:@", "0.1\n0\n", "not in (0, 1)"},
+  {"file:@", "0.1\n", "need at least 2"},
+  {"file:@", "", "need at least 2"},
+  {"file:@", "0.1\n\x01\x02\xff\n", "line 2"},
+};
+
+START_TEST(refused_with_reason)
+{
+  char spec_text[256], dir[64];
+  const char *text = refused[_i].spec;
+  if (refused[_i].file_text) {
+    test_scratch_dir(dir, sizeof dir);
+    snprintf(spec_text, sizeof spec_text, "file:%s/betas.txt", dir);
+    FILE *f = fopen(spec_text + 5, "w");
+    fputs(refused[_i].file_text, f);
+    fclose(f);
+    text = spec_text;
+  }
+  ddpm_spec spec;
+  ddpm_err e = {{0}};
+  int rc = ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, text, &spec, &e);
+  if (rc == DDPM_OK) { /* only binary64 can refuse it */
+    ddpm_fp_schedule f;
+    rc = ddpm_fp_schedule_build(&spec, &f, &e);
+  }
+  ck_assert_msg(rc == DDPM_EINPUT, "%s: accepted", text);
+  ck_assert_msg(strstr(e.msg, refused[_i].must_mention) != NULL, "%s: '%s' lacks '%s'", text,
+                e.msg, refused[_i].must_mention);
+  ck_assert_msg(strchr(e.msg, '\n') == NULL, "not one line: %s", e.msg);
+}
+END_TEST
+
+/* What users write and expect to work: comments, CRLF, spaces, no final newline. */
+START_TEST(file_accepts_usual_forms)
+{
+  char dir[64], path[128], spec_text[160];
+  test_scratch_dir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/betas.txt", dir);
+  FILE *f = fopen(path, "w");
+  fputs("# my schedule\r\n 0.001\r\n0.002  \n\t0.5e-2\n0.01", f);
+  fclose(f);
+  snprintf(spec_text, sizeof spec_text, "file:%s", path);
+  ddpm_spec spec;
+  ddpm_err e = {{0}};
+  ck_assert_msg(ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, spec_text, &spec, &e) == 0, "%s", e.msg);
+  ck_assert_int_eq(ddpm_schedule_T(&spec), 4);
+  ddpm_fp_schedule fs;
+  ck_assert_int_eq(ddpm_fp_schedule_build(&spec, &fs, &e), 0);
+  ck_assert(fs.beta[1] == 0.001 && fs.beta[3] == 0.005 && fs.beta[4] == 0.01);
+  ddpm_fp_schedule_free(&fs);
 }
 END_TEST
 
 Suite *schedule_suite(void)
 {
   Suite *s = suite_create("schedule");
-  TCase *tc = tcase_create("linear");
-  tcase_set_timeout(tc, 120);
-  int ncases = (int)(sizeof cases / sizeof cases[0]);
-  tcase_add_loop_test(tc, fast_path_within_bound_of_oracle, 0, ncases);
-  tcase_add_loop_test(tc, oracle_closed_forms, 0, ncases);
-  tcase_add_test(tc, underflow_refused);
+  TCase *tc = tcase_create("schedules");
+  tcase_set_timeout(tc, 300);
+  tcase_add_loop_test(tc, fast_path_within_a_priori_bound, 0, NCASES);
+  tcase_add_loop_test(tc, oracle_equals_mpmath_tables, 0,
+                      (int)(sizeof tables / sizeof tables[0]));
+  tcase_add_test(tc, oracle_closed_forms);
+  tcase_add_loop_test(tc, refused_with_reason, 0, (int)(sizeof refused / sizeof refused[0]));
+  tcase_add_test(tc, file_accepts_usual_forms);
   suite_add_tcase(s, tc);
   return s;
 }
