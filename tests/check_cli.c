@@ -169,6 +169,51 @@ START_TEST(deterministic_and_loadable)
 }
 END_TEST
 
+/* The issue's three examples: the oracle's table at 256 bits printed with
+ * 40 digits equals the independent mpmath table (tests/oracle/schedules.py)
+ * to 35 digits in every column. */
+static const char *schedule_examples[] = {
+  "cosine:T=1000", "li-yan:T=1000,c0=2,c1=4", "lcw:T=100,c0=2,c1=10"};
+
+START_TEST(schedule_examples_match_mpmath)
+{
+  char err[4096], cmd[2048];
+  snprintf(cmd, sizeof cmd, "schedule --schedule %s --engine ref --prec 256 --digits 40 -o ours.csv",
+           schedule_examples[_i]);
+  ck_assert_msg(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
+  snprintf(cmd, sizeof cmd,
+           "cd %s && %s %s/tests/oracle/schedules.py table %s --out theirs.csv >/dev/null && "
+           "%s %s/tests/compare_tables.py ours.csv theirs.csv 1e-35",
+           scratch, test_python(), getenv("PWD"), schedule_examples[_i], test_python(),
+           getenv("PWD"));
+  int rc = system(cmd);
+  ck_assert_msg(rc != -1 && WEXITSTATUS(rc) == 0, "%s differs from mpmath", schedule_examples[_i]);
+}
+END_TEST
+
+/* Both engines to .csv and .npy; the .npy loads in NumPy with the CSV's
+ * columns; an existing file is refused without --force. */
+START_TEST(schedule_outputs)
+{
+  char err[4096], cmd[2048];
+  ck_assert_int_eq(run_cli("schedule --schedule lcw -o t.csv", err, sizeof err), 0);
+  ck_assert_int_eq(run_cli("schedule --schedule lcw -o t.npy", err, sizeof err), 0);
+  ck_assert_int_eq(run_cli("schedule --schedule lcw -o t.npy", err, sizeof err), 2);
+  ck_assert_ptr_nonnull(strstr(err, "already exists"));
+  ck_assert_int_eq(run_cli("schedule --schedule linear:T=20 -o t.npy --force --engine fp", err, sizeof err), 0);
+  ck_assert_int_eq(run_cli("schedule --schedule li-yan:c1=2 -o u.csv", err, sizeof err), 2);
+  ck_assert_ptr_nonnull(strstr(err, "too small"));
+  ck_assert(!exists("u.csv"));
+  snprintf(cmd, sizeof cmd,
+           "cd %s && %s -c \"import numpy as np, csv; a=np.load('t.npy'); assert a.shape==(20, 8), a.shape;"
+           " rows=[r for r in csv.reader(open('t.csv')) if not r[0].startswith('#')];"
+           " assert len(rows)==101 and len(rows[0])==22, (len(rows), len(rows[0]));"
+           " assert rows[1][0]=='1' and float(rows[1][18]) < 1000\"", scratch, test_python());
+  int rc = system(cmd);
+  ck_assert_msg(rc != -1 && WEXITSTATUS(rc) == 0, "%s", cmd);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
   Suite *s = suite_create("cli");
@@ -179,6 +224,8 @@ Suite *cli_suite(void)
   tcase_add_test(tc, must_show_trace_example);
   tcase_add_test(tc, help_and_version);
   tcase_add_test(tc, deterministic_and_loadable);
+  tcase_add_loop_test(tc, schedule_examples_match_mpmath, 0, 3);
+  tcase_add_test(tc, schedule_outputs);
   suite_add_tcase(s, tc);
   return s;
 }
