@@ -31,8 +31,9 @@ int meta_write(const char *path, const run_options *o, const meta_file *files, i
   json_string(f, r->target.canonical);
   fprintf(f, ",\n  \"sampler\": ");
   json_string(f, r->sampler.canonical);
-  fprintf(f, ",\n  \"n\": %lld,\n  \"d\": %lld,\n  \"steps\": %lld,\n  \"seed\": %llu,\n",
-          r->n, r->d, r->steps, r->seed);
+  fprintf(f, ",\n  \"n\": %lld,\n  \"d\": %lld,\n  \"steps\": %lld,\n  \"spacing\": \"%s\",\n"
+             "  \"steps_offset\": %lld,\n  \"seed\": %llu,\n",
+          r->n, r->d, r->steps, ddpm_spacing_name(r->spacing), r->steps_offset, r->seed);
   fprintf(f, "  \"noise\": \"philox4x32-10, Box-Muller, DESIGN.md section 4\",\n");
   fprintf(f, "  \"engines\": [%s%s%s],\n", (o->engines & ENGINE_REF) ? "\"ref\"" : "",
           o->engines == ENGINE_BOTH ? ", " : "", (o->engines & ENGINE_FP) ? "\"fp\"" : "");

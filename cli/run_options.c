@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ddpmref.h"
+#include "ddpm_spacing.h"
 #include "run_options.h"
 
 int parse_option_ll(const char *text, const char *option, long long min, long long max,
@@ -40,7 +41,8 @@ static void print_help(const char *command)
 {
   int trace = strcmp(command, "trace") == 0;
   printf("usage: ddpmref %s --target SPEC [--schedule SPEC] [--sampler SPEC] --n N --seed S\n"
-         "       [--steps K] [--engine fp|ref%s] [--prec BITS] [--threads K] -o DIR [--force]\n\n",
+         "       [--steps K [--spacing leading|trailing|linspace] [--steps-offset O]]\n"
+         "       [--engine fp|ref%s] [--prec BITS] [--threads K] -o DIR [--force]\n\n",
          command, trace ? "|both" : "");
   if (trace)
     printf("Runs the sampler and records every step: the oracle (MPFR) writes x_ref.npy\n"
@@ -55,7 +57,10 @@ static void print_help(const char *command)
          "  --sampler SPEC   ddpm:var=beta (the default)\n"
          "  --n N            number of samples (>= 1)\n"
          "  --seed S         noise seed, 0 .. 2^64-1 (Philox4x32-10 stream)\n"
-         "  --steps K        reverse steps (= T in this version)\n"
+         "  --steps K        reverse steps, 1..T (default T); with K < T the timesteps\n"
+         "                   are a subsequence, each step jumping to its predecessor\n"
+         "  --spacing S      leading (default), trailing or linspace, as diffusers\n"
+         "  --steps-offset O leading's offset (diffusers' steps_offset), default 0\n"
          "  --engine E       fp (binary64 fast path), ref (MPFR oracle)%s; default %s\n"
          "  --prec BITS      oracle precision in bits, %d..%d (default %d)\n"
          "  --threads K      fast-path threads (output does not depend on K)\n"
@@ -72,7 +77,7 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
 {
   enum { OPT_TARGET = 256, OPT_SCHEDULE, OPT_SAMPLER, OPT_N, OPT_SEED, OPT_STEPS,
          OPT_SPACING, OPT_ENGINE, OPT_PREC, OPT_THREADS, OPT_FORCE, OPT_HELP,
-         OPT_VERSION };
+         OPT_VERSION, OPT_OFFSET };
   static const struct option longopts[] = {
     {"target", required_argument, 0, OPT_TARGET},
     {"schedule", required_argument, 0, OPT_SCHEDULE},
@@ -81,6 +86,7 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
     {"seed", required_argument, 0, OPT_SEED},
     {"steps", required_argument, 0, OPT_STEPS},
     {"spacing", required_argument, 0, OPT_SPACING},
+    {"steps-offset", required_argument, 0, OPT_OFFSET},
     {"engine", required_argument, 0, OPT_ENGINE},
     {"prec", required_argument, 0, OPT_PREC},
     {"threads", required_argument, 0, OPT_THREADS},
@@ -111,8 +117,17 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
     case OPT_SEED: seed = optarg; break;
     case OPT_STEPS: steps = optarg; break;
     case OPT_SPACING:
-      return ddpm_fail(e, DDPM_EINPUT, "--spacing %s: timestep subsequences are not "
-                       "available in this version (steps = T)", optarg);
+      if (!strcmp(optarg, "leading")) o->run.spacing = DDPM_SPACING_LEADING;
+      else if (!strcmp(optarg, "trailing")) o->run.spacing = DDPM_SPACING_TRAILING;
+      else if (!strcmp(optarg, "linspace")) o->run.spacing = DDPM_SPACING_LINSPACE;
+      else return ddpm_fail(e, DDPM_EINPUT, "--spacing %s: must be leading, trailing or "
+                            "linspace", optarg);
+      break;
+    case OPT_OFFSET:
+      rc = parse_option_ll(optarg, "--steps-offset", 0, DDPM_T_MAX, &v, e);
+      if (rc != DDPM_OK) return rc;
+      o->run.steps_offset = v;
+      break;
     case OPT_ENGINE:
       if (strcmp(optarg, "fp") == 0) o->engines = ENGINE_FP;
       else if (strcmp(optarg, "ref") == 0) o->engines = ENGINE_REF;

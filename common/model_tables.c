@@ -5,6 +5,7 @@
 
 #include "ddpm_model.h"
 #include "ddpm_schedule_file.h"
+#include "ddpm_spacing.h"
 
 /* ---- schedules ---------------------------------------------------------- */
 
@@ -250,11 +251,16 @@ int ddpm_run_check(const ddpm_run *run, ddpm_err *e)
     return ddpm_fail(e, DDPM_EINPUT, "--n: %lld: must be >= 1", run->n);
   if (run->n > DDPM_N_MAX)
     return ddpm_fail(e, DDPM_EINPUT, "--n: %lld: larger than %lld", run->n, DDPM_N_MAX);
-  long long T = ddpm_schedule_T(&run->schedule);
-  if (run->steps != T)
+  long long T = ddpm_schedule_T(&run->schedule), K = run->steps;
+  if (K < 1 || K > T)
+    return ddpm_fail(e, DDPM_EINPUT, "--steps: %lld: must be in [1, T = %lld]", K, T);
+  if (run->spacing == DDPM_SPACING_LINSPACE && K < 2)
+    return ddpm_fail(e, DDPM_EINPUT, "--steps: 1: linspace spacing needs at least 2 steps");
+  if (run->spacing == DDPM_SPACING_LEADING &&
+      (run->steps_offset < 0 || (K - 1) * (T / K) + run->steps_offset > T - 1))
     return ddpm_fail(e, DDPM_EINPUT,
-                     "--steps: %lld: only steps = T (%lld) is available in this version",
-                     run->steps, T);
+                     "--steps-offset: %lld: leading spacing needs 0 <= offset <= %lld for "
+                     "K = %lld of T = %lld", run->steps_offset, T - 1 - (K - 1) * (T / K), K, T);
   /* Every count below is < 2^63 / 8 by the caps on T, d, n, but their
    * product may not be: check before anything is allocated. */
   unsigned __int128 elems = (unsigned __int128)run->n * (unsigned __int128)run->d;

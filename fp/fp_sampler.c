@@ -9,28 +9,39 @@
 
 #include "ddpm_fp.h"
 
-/* Coefficients of one reverse step from t to t-1 of DDPM with var=beta:
- * y' = (y + beta_t s_t(y)) / sqrt(alpha_t) + sigma_t z. */
+/* Coefficients of one reverse step of DDPM with var=beta, from t to its
+ * predecessor p in the run's subsequence (p = t - 1 for full steps):
+ * y' = (y + beta_j s_t(y)) / sqrt(alpha_j) + sigma z, with the jump's
+ * beta_j = 1 - abar_t/abar_p, alpha_j = 1 - beta_j, sigma = sqrt(beta_j). */
 typedef struct {
   long long t;
-  double beta, inv_sqrt_alpha, sigma; /* sigma = 0: no noise */
+  double beta, inv_sqrt_alpha, sigma; /* sigma = 0: no noise (last step) */
   double abar, oma;                   /* where the score is evaluated */
 } step_coeffs;
 
-static step_coeffs *plan_steps(const ddpm_fp_schedule *sch, long long steps)
+static step_coeffs *plan_steps(const ddpm_run *run, const ddpm_fp_schedule *sch, ddpm_err *e)
 {
-  step_coeffs *plan = malloc((size_t)steps * sizeof *plan);
-  if (!plan) return NULL;
-  for (long long k = 1; k <= steps; k++) {
-    long long t = sch->T - k + 1;
-    step_coeffs *c = &plan[k - 1];
-    c->t = t;
-    c->beta = sch->beta[t];
-    c->inv_sqrt_alpha = 1.0 / sqrt(sch->alpha[t]);
-    c->sigma = t > 1 ? sqrt(sch->beta[t]) : 0.0; /* no noise on the last step */
-    c->abar = sch->abar[t];
-    c->oma = sch->oma[t];
+  long long K = run->steps;
+  step_coeffs *plan = malloc((size_t)K * sizeof *plan);
+  long long *ts = malloc((size_t)K * sizeof *ts), *ps = malloc((size_t)K * sizeof *ps);
+  if (!plan || !ts || !ps || ddpm_run_timesteps(run, ts, ps, e) != DDPM_OK) {
+    free(plan);
+    plan = NULL;
+  } else {
+    for (long long k = 0; k < K; k++) {
+      step_coeffs *c = &plan[k];
+      double beta_j, alpha_j;
+      ddpm_fp_jump(sch, ts[k], ps[k], &beta_j, &alpha_j);
+      c->t = ts[k];
+      c->beta = beta_j;
+      c->inv_sqrt_alpha = 1.0 / sqrt(alpha_j);
+      c->sigma = ps[k] > 0 ? sqrt(beta_j) : 0.0; /* no noise on the last step */
+      c->abar = sch->abar[ts[k]];
+      c->oma = sch->oma[ts[k]];
+    }
   }
+  free(ts);
+  free(ps);
   return plan;
 }
 
@@ -67,7 +78,7 @@ int ddpm_fp_run(const ddpm_run *run, int threads, double *traj, double *final,
     ddpm_fp_schedule_free(&sch);
     return ddpm_fail(e, DDPM_EINPUT, "--steps: %lld: more than 2^32 - 1 draws", run->steps);
   }
-  step_coeffs *plan = plan_steps(&sch, run->steps);
+  step_coeffs *plan = plan_steps(run, &sch, e);
   ddpm_fp_schedule_free(&sch);
   if (!plan) return ddpm_fail(e, DDPM_EINTERNAL, "sampler: out of memory for the step plan");
 

@@ -97,6 +97,15 @@ static int file_betas(const ddpm_spec *spec, double *beta, ddpm_err *e)
   return DDPM_OK;
 }
 
+void ddpm_fp_jump(const ddpm_fp_schedule *s, long long t, long long p, double *beta_jump,
+                  double *alpha_jump)
+{
+  double q = 0.0;
+  for (long long r = p + 1; r <= t; r++) q = q + (1.0 - q) * s->beta[r];
+  *beta_jump = q;
+  *alpha_jump = 1.0 - q;
+}
+
 int ddpm_fp_schedule_build(const ddpm_spec *spec, ddpm_fp_schedule *s, ddpm_err *e)
 {
   long long T = ddpm_schedule_T(spec);

@@ -30,18 +30,20 @@ static int emit_row(const ddpm_run *run, long long k, mpfr_t *y, ddpm_ref_emit e
   return DDPM_OK;
 }
 
-/* DDPM, var=beta, one step from t to t-1 for one sample:
- * y <- (y + beta_t s_t(y)) / sqrt(alpha_t) + sqrt(beta_t) z   (z only if t > 1) */
+/* DDPM, var=beta, one step from t to its predecessor p for one sample, with
+ * the jump's beta_j = 1 - abar_t/abar_p and alpha_j = 1 - beta_j:
+ * y <- (y + beta_j s_t(y)) / sqrt(alpha_j) + sqrt(beta_j) z   (z only if p > 0) */
 static void ddpm_step(const ddpm_run *run, const ddpm_ref_schedule *sch,
-                      const ddpm_ref_target *tg, long long k, long long t, long long i,
-                      mpfr_t *y, mpfr_t *s, mpfr_t sqrt_alpha, mpfr_t sigma, mpfr_t z)
+                      const ddpm_ref_target *tg, long long k, long long t, long long p,
+                      long long i, mpfr_t *y, mpfr_t *s, mpfr_t beta_j, mpfr_t sqrt_alpha,
+                      mpfr_t sigma, mpfr_t z)
 {
   ddpm_ref_target_score(tg, sch->abar[t], sch->oma[t], y, s);
   for (long long j = 0; j < run->d; j++) {
-    mpfr_mul(s[j], sch->beta[t], s[j], MPFR_RNDN);
+    mpfr_mul(s[j], beta_j, s[j], MPFR_RNDN);
     mpfr_add(y[j], y[j], s[j], MPFR_RNDN);
     mpfr_div(y[j], y[j], sqrt_alpha, MPFR_RNDN);
-    if (t > 1) {
+    if (p > 0) {
       ddpm_ref_gaussian(z, run->seed, (uint64_t)i, (uint32_t)k, (uint32_t)j);
       mpfr_mul(z, sigma, z, MPFR_RNDN);
       mpfr_add(y[j], y[j], z, MPFR_RNDN);
@@ -63,12 +65,15 @@ int ddpm_ref_run(const ddpm_run *run, mpfr_prec_t prec, ddpm_ref_emit emit, void
 
   const size_t nd = (size_t)run->n * (size_t)run->d;
   mpfr_t *y = alloc_vector(nd, prec), *s = alloc_vector((size_t)run->d, prec);
-  mpfr_t sqrt_alpha, sigma, z;
-  mpfr_inits2(prec, sqrt_alpha, sigma, z, (mpfr_ptr)0);
-  if (!y || !s) {
+  mpfr_t beta_j, sqrt_alpha, sigma, z;
+  mpfr_inits2(prec, beta_j, sqrt_alpha, sigma, z, (mpfr_ptr)0);
+  long long *ts = malloc((size_t)run->steps * sizeof *ts);
+  long long *ps = malloc((size_t)run->steps * sizeof *ps);
+  if (!y || !s || !ts || !ps) {
     rc = ddpm_fail(e, DDPM_EINTERNAL, "oracle: out of memory for %zu values", nd);
     goto done;
   }
+  if ((rc = ddpm_run_timesteps(run, ts, ps, e)) != DDPM_OK) goto done;
 
   for (long long i = 0; i < run->n; i++) /* Y_T ~ N(0, I): draw r = 0 */
     for (long long j = 0; j < run->d; j++)
@@ -76,18 +81,21 @@ int ddpm_ref_run(const ddpm_run *run, mpfr_prec_t prec, ddpm_ref_emit emit, void
   rc = emit_row(run, 0, y, emit, ctx);
 
   for (long long k = 1; k <= run->steps && rc == DDPM_OK; k++) {
-    long long t = sch.T - k + 1;
-    mpfr_sqrt(sqrt_alpha, sch.alpha[t], MPFR_RNDN);
-    mpfr_sqrt(sigma, sch.beta[t], MPFR_RNDN);
+    long long t = ts[k - 1], p = ps[k - 1];
+    ddpm_ref_jump(&sch, t, p, beta_j, sqrt_alpha);
+    mpfr_sqrt(sqrt_alpha, sqrt_alpha, MPFR_RNDN);
+    mpfr_sqrt(sigma, beta_j, MPFR_RNDN);
     for (long long i = 0; i < run->n; i++)
-      ddpm_step(run, &sch, &tg, k, t, i, y + i * run->d, s, sqrt_alpha, sigma, z);
+      ddpm_step(run, &sch, &tg, k, t, p, i, y + i * run->d, s, beta_j, sqrt_alpha, sigma, z);
     rc = emit_row(run, k, y, emit, ctx);
   }
   if (rc != DDPM_OK && e && e->msg[0] == '\0')
     ddpm_fail(e, rc, "oracle: writing the trajectory failed");
 
 done:
-  mpfr_clears(sqrt_alpha, sigma, z, (mpfr_ptr)0);
+  free(ts);
+  free(ps);
+  mpfr_clears(beta_j, sqrt_alpha, sigma, z, (mpfr_ptr)0);
   free_vector(y, nd);
   free_vector(s, (size_t)run->d);
   ddpm_ref_target_clear(&tg);

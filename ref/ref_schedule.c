@@ -74,6 +74,22 @@ static void derive(ddpm_ref_schedule *s)
   }
 }
 
+/* 1 - prod (1 - beta_s), one factor at a time: q <- q + (1 - q) beta_s */
+void ddpm_ref_jump(const ddpm_ref_schedule *s, long long t, long long p, mpfr_t beta_jump,
+                   mpfr_t alpha_jump)
+{
+  mpfr_t step;
+  mpfr_init2(step, mpfr_get_prec(beta_jump));
+  mpfr_set_zero(beta_jump, 1);
+  for (long long r = p + 1; r <= t; r++) {
+    mpfr_ui_sub(step, 1, beta_jump, MPFR_RNDN);
+    mpfr_mul(step, step, s->beta[r], MPFR_RNDN);
+    mpfr_add(beta_jump, beta_jump, step, MPFR_RNDN);
+  }
+  mpfr_ui_sub(alpha_jump, 1, beta_jump, MPFR_RNDN);
+  mpfr_clear(step);
+}
+
 int ddpm_ref_schedule_build(const ddpm_spec *spec, mpfr_prec_t prec, ddpm_ref_schedule *s,
                             ddpm_err *e)
 {

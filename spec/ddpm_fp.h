@@ -56,6 +56,13 @@ void ddpm_fp_lcw_fill(long long T, double c0, double c1, double *beta, double *a
 int ddpm_fp_schedule_build(const ddpm_spec *spec, ddpm_fp_schedule *s, ddpm_err *e);
 void ddpm_fp_schedule_free(ddpm_fp_schedule *s);
 
+/* Coefficients of a jump from t to an earlier p (0 <= p < t <= T):
+ * beta_jump = 1 - abar_t/abar_p = 1 - prod_{p<s<=t} (1 - beta_s), accumulated as
+ * q <- q + (1 - q) beta_s (positive terms: no cancellation; p = t - 1 gives beta_t
+ * exactly), alpha_jump = 1 - beta_jump. */
+void ddpm_fp_jump(const ddpm_fp_schedule *s, long long t, long long p, double *beta_jump,
+                  double *alpha_jump);
+
 /* Gaussian draws z[0..d-1] of (seed, sample i, draw r): Box-Muller on the
  * addressed Philox stream, with glibc's log, sqrt, cos and sin. */
 void ddpm_fp_gaussians(uint64_t seed, uint64_t i, uint32_t r, long long d, double *z);

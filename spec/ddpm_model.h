@@ -102,7 +102,9 @@ typedef struct {
   ddpm_spec schedule, target, sampler;
   long long n;         /* number of samples */
   unsigned long long seed;
-  long long steps;     /* reverse steps; equals T for now */
+  long long steps;     /* reverse steps K, 1 <= K <= T */
+  int spacing;         /* ddpm_spacing: which K of the T timesteps */
+  long long steps_offset; /* leading spacing's offset */
   long long d;         /* dimension, from the target */
 } ddpm_run;
 
@@ -112,7 +114,16 @@ long long ddpm_schedule_T(const ddpm_spec *schedule);
 /* Dimension d of a target spec. */
 long long ddpm_target_dim(const ddpm_spec *target);
 
-/* Cross-checks a run (sizes that fit memory, steps vs T). */
+/* Cross-checks a run (sizes that fit memory, steps and spacing vs T). */
 int ddpm_run_check(const ddpm_run *run, ddpm_err *e);
+
+/* The reverse steps of a checked run: step k = 1..K goes from time t[k-1]
+ * to its predecessor p[k-1] in the subsequence (1-based times; p = 0 is the
+ * data end, abar_0 = 1). With K = T: t = T..1, p = t - 1. Returns
+ * DDPM_EINTERNAL if memory runs out. */
+int ddpm_run_timesteps(const ddpm_run *run, long long *t, long long *p, ddpm_err *e);
+
+/* Names of the spacings, for options and meta.json. */
+const char *ddpm_spacing_name(int spacing);
 
 #endif

@@ -42,6 +42,11 @@ void ddpm_ref_li_yan_betas(const ddpm_spec *spec, ddpm_ref_schedule *s);
 void ddpm_ref_lcw_fill(const ddpm_spec *spec, ddpm_ref_schedule *s);
 void ddpm_ref_schedule_free(ddpm_ref_schedule *s);
 
+/* beta_jump = 1 - abar_t/abar_p = 1 - prod_{p<s<=t} (1 - beta_s) and
+ * alpha_jump = 1 - beta_jump for 0 <= p < t <= T (initialised by the caller). */
+void ddpm_ref_jump(const ddpm_ref_schedule *s, long long t, long long p, mpfr_t beta_jump,
+                   mpfr_t alpha_jump);
+
 /* z <- the Gaussian draw j of (seed, sample i, draw r), correctly rounded to
  * nearest at z's precision (Ziv's strategy on MPFI enclosures). */
 void ddpm_ref_gaussian(mpfr_t z, uint64_t seed, uint64_t i, uint32_t r, uint32_t j);

@@ -14,6 +14,7 @@
 #include "ddpm_fp.h"
 #include "ddpm_philox.h"
 #include "ddpm_ref.h"
+#include "ddpm_spacing.h"
 #include "fp_error_bound.h"
 #include "test_npy.h"
 
@@ -23,18 +24,26 @@ typedef struct {
   const char *schedule, *target;
   long long n;
   unsigned long long seed;
-  const char *bmin, *bmax; /* for the Python oracle */
-  long long T, d;
-  const char *mean, *var;
+  long long steps; /* 0: T */
+  int spacing;
+  long long offset;
+  const char *d, *mean, *var; /* for the Python oracle */
 } run_case;
 
 static const run_case cases[] = {
-  {"linear:T=50", "gauss:d=3,mean=1,var=4", 2, 42, "0.0001", "0.02", 50, 3, "1", "4"},
+  {"linear:T=50", "gauss:d=3,mean=1,var=4", 2, 42, 0, 0, 0, "3", "1", "4"},
   {"linear:T=200,beta_min=0.0005,beta_max=0.05", "gauss:d=5,mean=-0.5,var=0.25", 3,
-   18446744073709551615ULL, "0.0005", "0.05", 200, 5, "-0.5", "0.25"},
-  {"linear:T=20,beta_min=0.001,beta_max=0.2", "gauss:d=1,mean=3,var=0.001", 4, 7, "0.001",
-   "0.2", 20, 1, "3", "0.001"},
-  {"linear", "gauss:d=2,mean=1,var=4", 3, 4294967301ULL, "0.0001", "0.02", 1000, 2, "1", "4"},
+   18446744073709551615ULL, 0, 0, 0, "5", "-0.5", "0.25"},
+  {"linear:T=20,beta_min=0.001,beta_max=0.2", "gauss:d=1,mean=3,var=0.001", 4, 7, 0, 0, 0,
+   "1", "3", "0.001"},
+  {"linear", "gauss:d=2,mean=1,var=4", 3, 4294967301ULL, 0, 0, 0, "2", "1", "4"},
+  {"cosine", "gauss:d=2,mean=2,var=0.5", 3, 11, 50, DDPM_SPACING_TRAILING, 0, "2", "2", "0.5"},
+  {"lcw", "gauss:d=3,mean=-1,var=2", 2, 12, 10, DDPM_SPACING_LINSPACE, 0, "3", "-1", "2"},
+  {"li-yan", "gauss:d=1,mean=0.5,var=9", 5, 13, 20, DDPM_SPACING_LEADING, 1, "1", "0.5", "9"},
+  {"scaled-linear:T=500", "gauss:d=2,mean=1,var=1", 2, 14, 37, DDPM_SPACING_TRAILING, 0, "2",
+   "1", "1"},
+  {"file:tests/data/betas_small.txt", "gauss:d=4,mean=1,var=0.1", 2, 15, 0, 0, 0, "4", "1",
+   "0.1"},
 };
 
 static void make_run(const run_case *c, ddpm_run *run)
@@ -47,8 +56,10 @@ static void make_run(const run_case *c, ddpm_run *run)
   run->n = c->n;
   run->seed = c->seed;
   run->d = ddpm_target_dim(&run->target);
-  run->steps = ddpm_schedule_T(&run->schedule);
-  ck_assert_int_eq(ddpm_run_check(run, &e), DDPM_OK);
+  run->steps = c->steps ? c->steps : ddpm_schedule_T(&run->schedule);
+  run->spacing = c->spacing;
+  run->steps_offset = c->offset;
+  ck_assert_msg(ddpm_run_check(run, &e) == DDPM_OK, "%s", e.msg);
 }
 
 /* Oracle values rounded to double (the comparisons allow for that rounding). */
@@ -82,10 +93,15 @@ START_TEST(oracle_equals_mpmath)
   char dir[64], cmd[1024], path[128], shape[64];
   test_scratch_dir(dir, sizeof dir);
   snprintf(path, sizeof path, "%s/mp.npy", dir);
+  char steps[128] = "";
+  if (c->steps)
+    snprintf(steps, sizeof steps, "--steps %lld --spacing %s --offset %lld", c->steps,
+             ddpm_spacing_name(c->spacing), c->offset);
   snprintf(cmd, sizeof cmd,
-           "%s tests/oracle/ddpm_gauss.py --T %lld --beta-min %s --beta-max %s --d %lld "
-           "--mean %s --var %s --n %lld --seed %llu --prec 400 --out %s",
-           test_python(), c->T, c->bmin, c->bmax, c->d, c->mean, c->var, c->n, c->seed, path);
+           "%s tests/oracle/ddpm_gauss.py --T %lld --schedule %s %s --d %s --mean %s --var %s "
+           "--n %lld --seed %llu --prec 400 --out %s",
+           test_python(), ddpm_schedule_T(&run.schedule), c->schedule, steps, c->d, c->mean,
+           c->var, c->n, c->seed, path);
   int rc = system(cmd);
   ck_assert_msg(rc != -1 && WEXITSTATUS(rc) == 0, "oracle script failed: %s", cmd);
   size_t count;
@@ -162,28 +178,35 @@ START_TEST(fast_path_within_running_bound)
     ddpm_noise_words(run.seed, (uint64_t)(q / d), 0, (uint32_t)(q % d), &w1, &w2);
     E[q] = fp_gaussian_error_bound(w1, w2, (int)(q % d) & 1);
   }
-  for (long long k = 0; k <= T; k++) {
+  long long *ts = malloc((size_t)T * sizeof *ts), *ps = malloc((size_t)T * sizeof *ps);
+  ck_assert_int_eq(ddpm_run_timesteps(&run, ts, ps, &e), DDPM_OK);
+  mpfr_t beta_j, alpha_j;
+  mpfr_inits2(256, beta_j, alpha_j, (mpfr_ptr)0);
+  for (long long k = 0; k <= T; k++) { /* T here is the number of steps K */
     if (k > 0) {
-      long long t = T - k + 1;
+      long long t = ts[k - 1], p = ps[k - 1];
+      double fb, fa;
+      ddpm_fp_jump(&fs, t, p, &fb, &fa);
+      ddpm_ref_jump(&rs, t, p, beta_j, alpha_j);
       step_info s;
-      s.beta = mpfr_get_d(rs.beta[t], MPFR_RNDN);
+      s.beta = mpfr_get_d(beta_j, MPFR_RNDN);
       double abar = mpfr_get_d(rs.abar[t], MPFR_RNDN), oma = mpfr_get_d(rs.oma[t], MPFR_RNDN);
       s.vt = abar * var + oma;
       s.mt = sqrt(abar) * mean;
-      s.c = 1 / sqrt(mpfr_get_d(rs.alpha[t], MPFR_RNDN));
-      s.sigma = t > 1 ? sqrt(s.beta) : 0;
-      s.rb = rho(fs.beta[t], rs.beta[t]);
-      s.ra = rho(fs.alpha[t], rs.alpha[t]);
+      s.c = 1 / sqrt(mpfr_get_d(alpha_j, MPFR_RNDN));
+      s.sigma = p > 0 ? sqrt(s.beta) : 0;
+      s.rb = rho(fb, beta_j);
+      s.ra = rho(fa, alpha_j);
       s.rab = rho(fs.abar[t], rs.abar[t]);
       s.roma = rho(fs.oma[t], rs.oma[t]);
       double a = fabs(s.c * (1 - s.beta / s.vt)) * (1 + 1e-9); /* d y'/d y, padded */
       for (long long i = 0; i < n; i++) {
-        if (t > 1) ddpm_fp_gaussians(run.seed, (uint64_t)i, (uint32_t)k, d, zbuf);
+        if (p > 0) ddpm_fp_gaussians(run.seed, (uint64_t)i, (uint32_t)k, d, zbuf);
         for (long long j = 0; j < d; j++) {
           long long q = i * d + j;
           double ya = fabs(ref[(k - 1) * rowlen + q]) * (1 + U) + E[q];
           double z = 0, dz = 0;
-          if (t > 1) {
+          if (p > 0) {
             uint64_t w1, w2;
             ddpm_noise_words(run.seed, (uint64_t)i, (uint32_t)k, (uint32_t)j, &w1, &w2);
             dz = fp_gaussian_error_bound(w1, w2, (int)(j & 1));
@@ -205,6 +228,9 @@ START_TEST(fast_path_within_running_bound)
   ck_assert_int_eq(memcmp(final, fp + T * rowlen, (size_t)rowlen * sizeof *final), 0);
   printf("sampler case %d (%s, %s): fp error / running bound <= %.3f, final bound %.3g\n", _i,
          c->schedule, c->target, worst, E[0]);
+  mpfr_clears(beta_j, alpha_j, (mpfr_ptr)0);
+  free(ts);
+  free(ps);
   ddpm_fp_schedule_free(&fs);
   ddpm_ref_schedule_free(&rs);
   free(E);

@@ -17,7 +17,12 @@ strings at that precision, never through binary64):
     step k = 1..T, t = T-k+1:
         Y_{t-1} = (Y_t + beta_t s_t(Y_t)) / sqrt(alpha_t)
                   + sqrt(beta_t) z(seed, i, k, j)      (noise only if t > 1)
-Output: float64 array (T+1, n, d), row k = Y_{T-k}, each entry the binary64
+With --schedule SPEC (any schedule of tests/oracle/schedules.py; overrides
+--beta-min/--beta-max) and --steps K --spacing leading|trailing|linspace
+[--offset O]: the K timesteps of the spacing, and step k from t = tau_k + 1 to
+p = tau_{k+1} + 1 (0 after the last) with alpha_j = abar_t/abar_p,
+beta_j = 1 - alpha_j in place of alpha_t, beta_t; noise only if p > 0.
+Output: float64 array (K+1, n, d), row k = state after k steps; each entry the binary64
 nearest (ties to even) to the high-precision value; saved with numpy.save.
 --txt writes every value with 70 significant digits as "k i j value".
 """
@@ -31,6 +36,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import philox  # noqa: E402
+import schedules  # noqa: E402
 
 TXT_DIGITS = 70
 
@@ -38,8 +44,12 @@ TXT_DIGITS = 70
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--T", type=int, required=True)
-    p.add_argument("--beta-min", required=True)
-    p.add_argument("--beta-max", required=True)
+    p.add_argument("--beta-min", default="0.0001")
+    p.add_argument("--beta-max", default="0.02")
+    p.add_argument("--schedule", default=None)
+    p.add_argument("--steps", type=int, default=None)
+    p.add_argument("--spacing", default="leading")
+    p.add_argument("--offset", type=int, default=0)
     p.add_argument("--d", type=int, required=True)
     p.add_argument("--mean", required=True)
     p.add_argument("--var", required=True)
@@ -77,38 +87,53 @@ def schedule(T, beta_min, beta_max):
     return betas, alphas, abars
 
 
-def run(T, beta_min, beta_max, d, mean, var, n, seed, prec):
+def plan(T, steps, kind, offset, abars):
+    """[(t, p, alpha_j, beta_j)] for each reverse step, 1-based times."""
+    if steps is None:
+        taus = list(range(T - 1, -1, -1))
+    else:
+        taus = schedules.spacing(T, steps, kind, offset)
+    out = []
+    for k, tau in enumerate(taus):
+        t = tau + 1
+        p = taus[k + 1] + 1 if k + 1 < len(taus) else 0
+        abar_p = mpmath.mpf(1) if p == 0 else abars[p - 1]
+        alpha_j = abars[t - 1] / abar_p
+        out.append((t, p, alpha_j, 1 - alpha_j))
+    return out
+
+
+def run(T, beta_min, beta_max, d, mean, var, n, seed, prec, spec=None, steps=None,
+        kind="leading", offset=0):
     """Return the trajectory as nested lists of mpf: traj[k][i][j]."""
     mpmath.mp.prec = prec
-    bmin = mpmath.mpf(beta_min)
-    bmax = mpmath.mpf(beta_max)
     mu = mpmath.mpf(mean)
     v = mpmath.mpf(var)
-    betas, alphas, abars = schedule(T, bmin, bmax)
-    # Per-step constants, precomputed once.
-    inv_sqrt_alpha = [1 / mpmath.sqrt(a) for a in alphas]
-    sqrt_beta = [mpmath.sqrt(b) for b in betas]
-    sqrt_abar = [mpmath.sqrt(ab) for ab in abars]
-    denom = [ab * v + 1 - ab for ab in abars]
-
-    traj = [[[None] * d for _ in range(n)] for _ in range(T + 1)]
+    if spec is None:
+        bmin = mpmath.mpf(beta_min)
+        bmax = mpmath.mpf(beta_max)
+        betas, alphas, abars = schedule(T, bmin, bmax)
+    else:
+        sch = schedules.schedule(spec)
+        T = sch["T"]
+        abars = sch["abar"][1:]
+    steps_plan = plan(T, steps, kind, offset, abars)
+    K = len(steps_plan)
+    traj = [[[None] * d for _ in range(n)] for _ in range(K + 1)]
     for i in range(n):
         y = [philox.gaussian(seed, i, 0, j, prec=prec) for j in range(d)]
         traj[0][i] = list(y)
-        for k in range(1, T + 1):
-            t = T - k + 1
-            ti = t - 1
-            b = betas[ti]
-            m_t = sqrt_abar[ti] * mu
-            den = denom[ti]
-            c = inv_sqrt_alpha[ti]
+        for k, (t, p, alpha_j, beta_j) in enumerate(steps_plan, start=1):
+            ab = abars[t - 1]
+            m_t = mpmath.sqrt(ab) * mu
+            den = ab * v + 1 - ab
+            c = 1 / mpmath.sqrt(alpha_j)
             new = []
             for j in range(d):
                 score = -(y[j] - m_t) / den
-                yn = (y[j] + b * score) * c
-                if t > 1:
-                    yn = yn + sqrt_beta[ti] * philox.gaussian(
-                        seed, i, k, j, prec=prec)
+                yn = (y[j] + beta_j * score) * c
+                if p > 0:
+                    yn = yn + mpmath.sqrt(beta_j) * philox.gaussian(seed, i, k, j, prec=prec)
                 new.append(yn)
             y = new
             traj[k][i] = list(y)
@@ -118,16 +143,17 @@ def run(T, beta_min, beta_max, d, mean, var, n, seed, prec):
 def main(argv):
     a = parse_args(argv)
     traj = run(a.T, a.beta_min, a.beta_max, a.d, a.mean, a.var, a.n,
-               a.seed, a.prec)
-    arr = np.empty((a.T + 1, a.n, a.d), dtype="<f8")
-    for k in range(a.T + 1):
+               a.seed, a.prec, a.schedule, a.steps, a.spacing, a.offset)
+    rows = len(traj)
+    arr = np.empty((rows, a.n, a.d), dtype="<f8")
+    for k in range(rows):
         for i in range(a.n):
             for j in range(a.d):
                 arr[k, i, j] = philox.to_binary64(traj[k][i][j])
     np.save(a.out, np.ascontiguousarray(arr))
     if a.txt:
         with open(a.txt, "w", newline="\n") as fh:
-            for k in range(a.T + 1):
+            for k in range(rows):
                 for i in range(a.n):
                     for j in range(a.d):
                         s = mpmath.nstr(traj[k][i][j], TXT_DIGITS,
