@@ -1,6 +1,7 @@
 /* meta.c: writes meta.json (see meta.h). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "meta.h"
@@ -39,8 +40,15 @@ int meta_write(const char *path, const run_options *o, const meta_file *files, i
           o->engines == ENGINE_BOTH ? ", " : "", (o->engines & ENGINE_FP) ? "\"fp\"" : "");
   if (o->engines & ENGINE_REF)
     fprintf(f, "  \"ref_precision_bits\": %ld,\n", o->prec);
-  fprintf(f, "  \"rows\": \"row k holds Y_{T-k}: row 0 the initial state, row steps the "
-             "output\",\n  \"files\": [");
+  fprintf(f, "  \"rows\": \"row 0 holds the initial draw Y_T; row k the state after reverse "
+             "step k, which goes from timesteps[k-1] to timesteps[k] (0: the data end); row "
+             "steps the output\",\n  \"timesteps\": [");
+  long long *ts = malloc((size_t)r->steps * sizeof *ts), *ps = malloc((size_t)r->steps * sizeof *ps);
+  if (ts && ps && ddpm_run_timesteps(r, ts, ps, NULL) == DDPM_OK)
+    for (long long k = 0; k < r->steps; k++) fprintf(f, "%s%lld", k ? ", " : "", ts[k]);
+  free(ts);
+  free(ps);
+  fprintf(f, ", 0],\n  \"files\": [");
   for (int q = 0; q < nfiles; q++) {
     fprintf(f, "%s\n    {\"name\": ", q ? "," : "");
     json_string(f, files[q].name);

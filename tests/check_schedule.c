@@ -13,6 +13,7 @@
 #include "ddpm_fp.h"
 #include "ddpm_ref.h"
 #include "ddpm_schedule_file.h"
+#include "ddpm_spacing.h"
 #include "ddpm_ulps.h"
 #include "schedule_bound.h"
 
@@ -318,6 +319,119 @@ START_TEST(file_accepts_usual_forms)
 }
 END_TEST
 
+/* Spacings and jump coefficients against mpmath's tables: the same
+ * timesteps, predecessors, and the oracle's alpha_jump, beta_jump and
+ * betatilde_jump to 37 digits on the linear schedule at the same T. */
+static const char *spacing_tables[] = {
+  "leading_o0_T1000_K50", "leading_o0_T1000_K7", "leading_o0_T10_K10", "leading_o0_T10_K3",
+  "leading_o1_T1000_K50", "leading_o1_T1000_K7", "leading_o1_T10_K3",
+  "linspace_T1000_K50", "linspace_T1000_K7", "linspace_T10_K10", "linspace_T10_K3",
+  "trailing_T1000_K50", "trailing_T1000_K7", "trailing_T10_K10", "trailing_T10_K3",
+};
+
+START_TEST(spacing_equals_mpmath)
+{
+  char kind[16], path[256], line[1024], spec_text[64];
+  int offset = 0, T, K;
+  const char *name = spacing_tables[_i];
+  if (sscanf(name, "leading_o%d_T%d_K%d", &offset, &T, &K) == 3) strcpy(kind, "leading");
+  else ck_assert_int_eq(sscanf(name, "%15[a-z]_T%d_K%d", kind, &T, &K), 3);
+  int *tau = malloc((size_t)K * sizeof *tau);
+  if (!strcmp(kind, "leading")) ddpm_spacing_leading(T, K, offset, tau);
+  else if (!strcmp(kind, "trailing")) ddpm_spacing_trailing(T, K, tau);
+  else ddpm_spacing_linspace(T, K, tau);
+
+  ddpm_spec spec;
+  ddpm_ref_schedule r;
+  ddpm_err e = {{0}};
+  snprintf(spec_text, sizeof spec_text, "linear:T=%d", T);
+  ck_assert_int_eq(ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, spec_text, &spec, &e), 0);
+  ck_assert_int_eq(ddpm_ref_schedule_build(&spec, 256, &r, &e), 0);
+  mpfr_t bj, aj, btj, mp, d;
+  mpfr_inits2(256, bj, aj, btj, mp, d, (mpfr_ptr)0);
+  snprintf(path, sizeof path, "tests/data/schedules_mpmath/spacing_%s.csv", name);
+  FILE *f = fopen(path, "r");
+  ck_assert_msg(f != NULL, "%s missing", path);
+  ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+  int rows = 0;
+  while (fgets(line, sizeof line, f)) {
+    int i = atoi(strtok(line, ",")), tau_mp = atoi(strtok(NULL, ",")), prev_mp = atoi(strtok(NULL, ","));
+    ck_assert_int_eq(i, rows);
+    ck_assert_msg(tau[i] == tau_mp, "%s: tau_%d = %d, mpmath %d", name, i, tau[i], tau_mp);
+    int prev = i + 1 < K ? tau[i + 1] : -1;
+    ck_assert_int_eq(prev, prev_mp);
+    long long t = tau[i] + 1, p = prev + 1;
+    ddpm_ref_jump(&r, t, p, bj, aj);
+    mpfr_mul(btj, bj, r.oma[p], MPFR_RNDN);
+    mpfr_div(btj, btj, r.oma[t], MPFR_RNDN);
+    mpfr_srcptr ours[3] = {aj, bj, btj};
+    for (int c = 0; c < 3; c++) {
+      mpfr_set_str(mp, strtok(NULL, ",\n"), 10, MPFR_RNDN);
+      mpfr_sub(d, ours[c], mp, MPFR_RNDN);
+      if (!mpfr_zero_p(mp)) mpfr_div(d, d, mp, MPFR_RNDN);
+      ck_assert_msg(fabs(mpfr_get_d(d, MPFR_RNDN)) <= 1e-37, "%s row %d column %d", name, i, c);
+    }
+    rows++;
+  }
+  fclose(f);
+  ck_assert_int_eq(rows, K);
+  mpfr_clears(bj, aj, btj, mp, d, (mpfr_ptr)0);
+  ddpm_ref_schedule_free(&r);
+  free(tau);
+}
+END_TEST
+
+/* Every (T, K) up to T = 60: strictly decreasing, in range, first and last as
+ * specified (the properties the proofs establish, checked on the code). */
+START_TEST(spacing_properties_exhaustive)
+{
+  int ts[64];
+  for (int T = 1; T <= 60; T++)
+    for (int K = 1; K <= T; K++)
+      for (int kind = 0; kind < 3; kind++) {
+        if (kind == DDPM_SPACING_LINSPACE && K < 2) continue;
+        if (kind == DDPM_SPACING_LEADING) ddpm_spacing_leading(T, K, 0, ts);
+        else if (kind == DDPM_SPACING_TRAILING) ddpm_spacing_trailing(T, K, ts);
+        else ddpm_spacing_linspace(T, K, ts);
+        for (int i = 0; i < K; i++) {
+          ck_assert(ts[i] >= 0 && ts[i] <= T - 1);
+          if (i) ck_assert_msg(ts[i] < ts[i - 1], "kind %d T=%d K=%d i=%d", kind, T, K, i);
+        }
+        if (kind != DDPM_SPACING_LEADING) ck_assert_int_eq(ts[0], T - 1);
+        if (kind == DDPM_SPACING_LINSPACE) ck_assert_int_eq(ts[K - 1], 0);
+        if (kind == DDPM_SPACING_LEADING) ck_assert_int_eq(ts[K - 1], 0);
+      }
+  ck_assert_int_eq(ddpm_round_half_even(5, 2), 2);
+  ck_assert_int_eq(ddpm_round_half_even(7, 2), 4);
+  ck_assert_int_eq(ddpm_round_half_even(8, 3), 3);
+}
+END_TEST
+
+/* A one-step jump is the schedule's own step, bit for bit, in both engines. */
+START_TEST(single_step_jump_is_the_step)
+{
+  ddpm_spec spec;
+  ddpm_err e = {{0}};
+  ck_assert_int_eq(ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, "lcw", &spec, &e), 0);
+  ddpm_fp_schedule f;
+  ddpm_ref_schedule r;
+  ck_assert_int_eq(ddpm_fp_schedule_build(&spec, &f, &e), 0);
+  ck_assert_int_eq(ddpm_ref_schedule_build(&spec, 256, &r, &e), 0);
+  mpfr_t bj, aj;
+  mpfr_inits2(256, bj, aj, (mpfr_ptr)0);
+  for (long long t = 1; t <= f.T; t++) {
+    double b, a;
+    ddpm_fp_jump(&f, t, t - 1, &b, &a);
+    ck_assert(b == f.beta[t] && a == f.alpha[t]);
+    ddpm_ref_jump(&r, t, t - 1, bj, aj);
+    ck_assert(mpfr_equal_p(bj, r.beta[t]) && mpfr_equal_p(aj, r.alpha[t]));
+  }
+  mpfr_clears(bj, aj, (mpfr_ptr)0);
+  ddpm_fp_schedule_free(&f);
+  ddpm_ref_schedule_free(&r);
+}
+END_TEST
+
 Suite *schedule_suite(void)
 {
   Suite *s = suite_create("schedule");
@@ -329,6 +443,10 @@ Suite *schedule_suite(void)
   tcase_add_test(tc, oracle_closed_forms);
   tcase_add_loop_test(tc, refused_with_reason, 0, (int)(sizeof refused / sizeof refused[0]));
   tcase_add_test(tc, file_accepts_usual_forms);
+  tcase_add_loop_test(tc, spacing_equals_mpmath, 0,
+                      (int)(sizeof spacing_tables / sizeof spacing_tables[0]));
+  tcase_add_test(tc, spacing_properties_exhaustive);
+  tcase_add_test(tc, single_step_jump_is_the_step);
   suite_add_tcase(s, tc);
   return s;
 }
