@@ -130,6 +130,36 @@ static int check_file(ddpm_spec *s, const char *fam, ddpm_err *e)
   return DDPM_OK;
 }
 
+/* vp (Song et al. 2021, VP SDE): beta(tau) = beta_min + tau (beta_max - beta_min) on [eps, 1] */
+static int check_vp(const ddpm_spec *s, const char *fam, ddpm_err *e)
+{
+  int rc = check_T(s, fam, e);
+  if (rc != DDPM_OK) return rc;
+  double bmin = s->real[DDPM_VP_BETA_MIN], bmax = s->real[DDPM_VP_BETA_MAX];
+  double eps = s->real[DDPM_VP_EPS];
+  if (!(bmin > 0.0 && bmin <= bmax && bmax <= 1000.0))
+    return ddpm_fail(e, DDPM_EINPUT, "--%s: vp: beta_min=%s, beta_max=%s: need 0 < beta_min "
+                     "<= beta_max <= 1000", fam, s->text[DDPM_VP_BETA_MIN], s->text[DDPM_VP_BETA_MAX]);
+  if (!(eps > 0.0 && eps < 1.0))
+    return ddpm_fail(e, DDPM_EINPUT, "--%s: vp: eps=%s: must be in (0, 1)", fam,
+                     s->text[DDPM_VP_EPS]);
+  return DDPM_OK;
+}
+
+/* ou (Bruno et al.): dX = -X dt + sqrt(2) dB on [eps, horizon], abar(tau) = exp(-2 tau) */
+static int check_ou(const ddpm_spec *s, const char *fam, ddpm_err *e)
+{
+  int rc = check_T(s, fam, e);
+  if (rc != DDPM_OK) return rc;
+  double h = s->real[DDPM_OU_HORIZON], eps = s->real[DDPM_OU_EPS];
+  if (!(eps > 0.0))
+    return ddpm_fail(e, DDPM_EINPUT, "--%s: ou: eps=%s: must be > 0", fam, s->text[DDPM_OU_EPS]);
+  if (!(h > eps && h <= 300.0))
+    return ddpm_fail(e, DDPM_EINPUT, "--%s: ou: horizon=%s: must be in (eps, 300] (abar = "
+                     "exp(-2 horizon) must not underflow)", fam, s->text[DDPM_OU_HORIZON]);
+  return DDPM_OK;
+}
+
 #define T_KEY(def) {"T", DDPM_PARAM_INT, def, 0, "number of diffusion steps"}
 
 static const ddpm_kind_desc schedule_kinds[] = {
@@ -164,6 +194,19 @@ static const ddpm_kind_desc schedule_kinds[] = {
   {"file", "beta_t read from PATH, one decimal per line", 1,
    {{"path", DDPM_PARAM_PATH, 0, 0, "file of betas"}},
    0, check_file},
+  {"vp", "VP SDE (Song et al. 2021), beta(tau) = beta_min + tau (beta_max - beta_min), on T "
+         "grid points from eps to 1; abar = exp(-int_0^tau beta)", 4,
+   {T_KEY("1000"),
+    {"beta_min", DDPM_PARAM_REAL, "0.1", 0, "beta(0)"},
+    {"beta_max", DDPM_PARAM_REAL, "20", 0, "beta(1)"},
+    {"eps", DDPM_PARAM_REAL, "0.001", 0, "first grid time (early stopping)"}},
+   check_vp, 0},
+  {"ou", "Ornstein-Uhlenbeck dX = -X dt + sqrt(2) dB (Bruno et al.), on T grid points from "
+         "eps to horizon; abar = exp(-2 tau)", 3,
+   {T_KEY("1000"),
+    {"horizon", DDPM_PARAM_REAL, "5", 0, "last grid time"},
+    {"eps", DDPM_PARAM_REAL, "0.001", 0, "first grid time (early stopping)"}},
+   check_ou, 0},
 };
 
 /* ---- targets ------------------------------------------------------------ */

@@ -145,6 +145,21 @@ int ddpm_fp_schedule_build(const ddpm_spec *spec, ddpm_fp_schedule *s, ddpm_err 
   case DDPM_SCHEDULE_FILE:
     rc = file_betas(spec, s->beta, e);
     break;
+  case DDPM_SCHEDULE_VP:
+  case DDPM_SCHEDULE_OU: {
+    double *B = malloc(len * sizeof *B), *dB = malloc(len * sizeof *dB);
+    if (!B || !dB)
+      rc = ddpm_fail(e, DDPM_EINTERNAL, "schedule: out of memory for T=%lld", T);
+    else if (spec->kind == DDPM_SCHEDULE_VP)
+      ddpm_fp_vp_fill(T, p[DDPM_VP_BETA_MIN], p[DDPM_VP_BETA_MAX], p[DDPM_VP_EPS], s->beta,
+                      s->abar, s->oma, B, dB);
+    else
+      ddpm_fp_ou_fill(T, p[DDPM_OU_HORIZON], p[DDPM_OU_EPS], s->beta, s->abar, s->oma, B, dB);
+    free(B);
+    free(dB);
+    have_abar = 2;
+    break;
+  }
   default:
     rc = ddpm_fail(e, DDPM_EINTERNAL, "schedule: kind %d has no binary64 builder", spec->kind);
   }

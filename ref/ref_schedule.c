@@ -119,6 +119,8 @@ int ddpm_ref_schedule_build(const ddpm_spec *spec, mpfr_prec_t prec, ddpm_ref_sc
   case DDPM_SCHEDULE_LI_YAN: ddpm_ref_li_yan_betas(spec, s); break;
   case DDPM_SCHEDULE_LCW: ddpm_ref_lcw_fill(spec, s); have_abar = 1; break;
   case DDPM_SCHEDULE_FILE: rc = file_betas(spec, s, e); break;
+  case DDPM_SCHEDULE_VP:
+  case DDPM_SCHEDULE_OU: ddpm_ref_continuous_fill(spec, s); have_abar = 1; break;
   default:
     rc = ddpm_fail(e, DDPM_EINTERNAL, "schedule: kind %d has no MPFR builder", spec->kind);
   }

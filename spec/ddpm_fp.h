@@ -48,6 +48,13 @@ void ddpm_fp_li_yan_betas(long long T, double c0, double c1, double *beta);
 void ddpm_fp_lcw_fill(long long T, double c0, double c1, double *beta, double *abar,
                       double *oma);
 
+/* Continuous schedules on their grid (spec/maths.md section 2): fill beta,
+ * abar and 1 - abar from the integrated rate B (scratch arrays B, dB of T+1). */
+void ddpm_fp_vp_fill(long long T, double bmin, double bmax, double eps, double *beta,
+                     double *abar, double *oma, double *B, double *dB);
+void ddpm_fp_ou_fill(long long T, double horizon, double eps, double *beta, double *abar,
+                     double *oma, double *B, double *dB);
+
 /* Builds the schedule of a validated spec and its derived columns; checks
  * at run time what binary64 can hold: 0 < beta_t < 1, 1 - abar_t in (0, 1]
  * non-decreasing (it saturates at 1.0 where abar_t < 2^-54), abar_t in (0, 1]

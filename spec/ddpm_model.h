@@ -64,12 +64,17 @@ enum {
   DDPM_SCHEDULE_COSINE,
   DDPM_SCHEDULE_LI_YAN,
   DDPM_SCHEDULE_LCW,
-  DDPM_SCHEDULE_FILE
+  DDPM_SCHEDULE_FILE,
+  DDPM_SCHEDULE_VP,
+  DDPM_SCHEDULE_OU
 };
 enum { DDPM_LINEAR_T = 0, DDPM_LINEAR_BETA_MIN, DDPM_LINEAR_BETA_MAX }; /* and scaled-linear */
 enum { DDPM_COSINE_T = 0, DDPM_COSINE_S, DDPM_COSINE_MAX_BETA };
 enum { DDPM_LY_T = 0, DDPM_LY_C0, DDPM_LY_C1 };                          /* li-yan and lcw */
 enum { DDPM_FILE_PATH = 0, DDPM_FILE_T /* derived: the number of lines */ };
+/* continuous schedules on T grid points tau_1 = eps < ... < tau_T = end, tau_0 = 0 */
+enum { DDPM_VP_T = 0, DDPM_VP_BETA_MIN, DDPM_VP_BETA_MAX, DDPM_VP_EPS };
+enum { DDPM_OU_T = 0, DDPM_OU_HORIZON, DDPM_OU_EPS };
 
 /* li-yan must end near N(0, I) and lcw must start near the data: these
  * bound abar_T (li-yan) and 1 - abar_1 (lcw). */

@@ -40,6 +40,8 @@ void ddpm_ref_scaled_linear_betas(const ddpm_spec *spec, ddpm_ref_schedule *s);
 void ddpm_ref_cosine_betas(const ddpm_spec *spec, ddpm_ref_schedule *s);
 void ddpm_ref_li_yan_betas(const ddpm_spec *spec, ddpm_ref_schedule *s);
 void ddpm_ref_lcw_fill(const ddpm_spec *spec, ddpm_ref_schedule *s);
+/* vp and ou: beta, abar and 1 - abar from the integrated rate on the grid */
+void ddpm_ref_continuous_fill(const ddpm_spec *spec, ddpm_ref_schedule *s);
 void ddpm_ref_schedule_free(ddpm_ref_schedule *s);
 
 /* beta_jump = 1 - abar_t/abar_p = 1 - prod_{p<s<=t} (1 - beta_s) and

@@ -37,6 +37,10 @@ static const char *cases[] = {
   "lcw:T=1000,c0=2,c1=10",
   "lcw:T=100,c0=1,c1=5",
   "file:tests/data/betas_small.txt",
+  "vp",
+  "vp:T=50,beta_min=0.1,beta_max=20,eps=0.00001",
+  "ou",
+  "ou:T=100,horizon=10,eps=0.01",
 };
 #define NCASES ((int)(sizeof cases / sizeof cases[0]))
 
@@ -238,6 +242,26 @@ START_TEST(oracle_closed_forms)
     assert_tiny(x, "cosine abar_t / (f(t/T)/f(0)) - 1", t);
   }
   ddpm_ref_schedule_free(&r);
+  /* vp and ou: log abar_T = -B(end) exactly (vp: beta_min + (beta_max - beta_min)/2 =
+   * 10.05; ou: 2 horizon = 10), and prod_{j<=k} (1 - beta_j) = abar_k although beta
+   * comes from increments of B and abar from B itself */
+  const char *cont[2] = {"vp", "ou:horizon=5"};
+  for (int q = 0; q < 2; q++) {
+    ck_assert_int_eq(ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, cont[q], &spec, &e), 0);
+    ck_assert_int_eq(ddpm_ref_schedule_build(&spec, 256, &r, &e), 0);
+    mpfr_set_str(y, q == 0 ? "10.05" : "10", 10, MPFR_RNDN);
+    mpfr_add(x, r.log_abar[r.T], y, MPFR_RNDN);
+    assert_tiny(x, "log abar_T + B(end)", r.T);
+    mpfr_set_ui(y, 1, MPFR_RNDN);
+    for (long long t = 1; t <= r.T; t++) {
+      mpfr_ui_sub(z, 1, r.beta[t], MPFR_RNDN);
+      mpfr_mul(y, y, z, MPFR_RNDN);
+      mpfr_div(x, y, r.abar[t], MPFR_RNDN);
+      mpfr_sub_ui(x, x, 1, MPFR_RNDN);
+      assert_tiny(x, "prod (1 - beta) / abar - 1", t);
+    }
+    ddpm_ref_schedule_free(&r);
+  }
   /* lcw: abar_T = T^-c0 = 1/T^2 at c0 = 2 */
   ck_assert_int_eq(ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, "lcw:T=100,c0=2,c1=10", &spec, &e), 0);
   ck_assert_int_eq(ddpm_ref_schedule_build(&spec, 256, &r, &e), 0);
@@ -259,6 +283,10 @@ static const struct { const char *spec, *file_text, *must_mention; } refused[] =
   {"lcw:T=10,c0=2,c1=5", NULL, "must be in (0, 1)"},
   {"cosine:max_beta=1", NULL, "max_beta"},
   {"cosine:s=-0.1", NULL, "s=-0.1"},
+  {"vp:eps=1", NULL, "eps=1"},
+  {"vp:beta_min=5,beta_max=1", NULL, "beta_min=5"},
+  {"ou:horizon=400", NULL, "horizon=400"},
+  {"ou:eps=0", NULL, "eps=0"},
   {"file:", NULL, "file name"},
   {"file:/nonexistent/betas.txt", NULL, "cannot open"},
   {"file:@", "0.1\n\n0.2\n", "line 2: empty line"},

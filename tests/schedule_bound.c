@@ -74,6 +74,16 @@ void schedule_error_bounds(const ddpm_spec *spec, double *const ex[SB_NCOL],
       rb[t] = rg + rab[t - 1] + U;
     }
     rb[1] = ro[1];
+  } else if (spec->kind == DDPM_SCHEDULE_VP || spec->kind == DDPM_SCHEDULE_OU) {
+    /* grid times within 4u, B(tau) within 12u and its increments within 14u
+     * (relative); exp turns B's absolute error into a relative one, expm1's
+     * condition number is <= 1 for negative arguments */
+    for (long long t = 1; t <= T; t++) {
+      double B = -ex[SB_LOG_ABAR][t];
+      rb[t] = 14 * U + LIB;
+      rab[t] = 12 * U * B + LIB;
+      ro[t] = 12 * U + LIB;
+    }
   } else {
     for (long long t = 1; t <= T; t++) {
       double beta = ex[SB_BETA][t];
