@@ -54,67 +54,75 @@ static int check_cosine(const ddpm_spec *s, const char *fam, ddpm_err *e)
   return DDPM_OK;
 }
 
-/* li-yan (Li & Yan 2024, eq. 2.3) needs c1 well above c0: abar_T is about
- * T^-(c1 - c0). Checked on the binary64 values, which is accurate enough to
- * decide; the message says how far off the parameters are. */
-static int check_li_yan(const ddpm_spec *s, const char *fam, ddpm_err *e)
+/* li-yan and lcw share their parameters: T^-c0 must not underflow, and
+ * k = c1 log T / T must lie in (0, 1) (li-yan's cap; lcw's recursion stays
+ * below 1 only then). */
+static int check_c0_c1(const ddpm_spec *s, const char *fam, ddpm_err *e, double *k)
 {
   int rc = check_T(s, fam, e);
   if (rc != DDPM_OK) return rc;
-  long long T = s->integer[DDPM_LY_T];
-  double c0 = s->real[DDPM_LY_C0], c1 = s->real[DDPM_LY_C1], logT = log((double)T);
-  if (!(c0 > 0.0 && c0 <= 1000.0))
-    return ddpm_fail(e, DDPM_EINPUT, "--%s: li-yan: c0=%s: must be in (0, 1000]", fam,
-                     s->text[DDPM_LY_C0]);
-  double k = c1 * logT / (double)T;
-  if (!(c1 > 0.0 && k < 1.0))
-    return ddpm_fail(e, DDPM_EINPUT,
-                     "--%s: li-yan: c1=%s: c1 log T / T = %.3g must be in (0, 1)", fam,
-                     s->text[DDPM_LY_C1], k);
-  double log_beta1 = -c0 * logT, log_abar = 0.0, log_growth = log1p(k);
-  for (long long t = 1; t <= T; t++) {
-    double beta = t == 1 ? exp(log_beta1)
-                         : k * fmin(exp(log_beta1 + (double)(t - 1) * log_growth), 1.0);
-    log_abar += log1p(-beta);
-  }
-  if (!(log_abar <= log(DDPM_SCHEDULE_END_TOL)))
-    return ddpm_fail(e, DDPM_EINPUT,
-                     "--%s: li-yan: c1=%s too small for c0=%s: abar_T = %.3g, must be <= %g "
-                     "(abar_T ~ T^-(c1-c0): try c1 >= %.3g)", fam, s->text[DDPM_LY_C1],
-                     s->text[DDPM_LY_C0], exp(log_abar), DDPM_SCHEDULE_END_TOL,
-                     c0 + log(1.0 / DDPM_SCHEDULE_END_TOL) / logT + 0.5);
+  double logT = log((double)s->integer[DDPM_LY_T]);
+  double c0 = s->real[DDPM_LY_C0], c1 = s->real[DDPM_LY_C1];
+  if (!(c0 > 0.0 && c0 * logT <= 700.0))
+    return ddpm_fail(e, DDPM_EINPUT, "--%s: %s: c0=%s: must be > 0 with T^-c0 >= 1e-304",
+                     fam, s->desc->name, s->text[DDPM_LY_C0]);
+  *k = c1 * logT / (double)s->integer[DDPM_LY_T];
+  if (!(c1 > 0.0 && *k < 1.0))
+    return ddpm_fail(e, DDPM_EINPUT, "--%s: %s: c1=%s: c1 log T / T = %.3g must be in (0, 1)",
+                     fam, s->desc->name, s->text[DDPM_LY_C1], *k);
   return DDPM_OK;
 }
 
-/* lcw (Li, Cai & Wei 2025, eq. 14): abar_T = T^-c0 and the recursion
- * abar_{t-1} = abar_t (1 + k (1 - abar_t)), k = c1 log T / T, stays below 1
- * only for k < 1; 1 - abar_1 must be small for the process to start near
- * the data. */
-static int check_lcw(const ddpm_spec *s, const char *fam, ddpm_err *e)
+/* Says by how much c1 falls short: the end value found, the tolerance, and
+ * the c1 that T^-(c1 - c0) <= tolerance suggests. */
+static int c1_too_small(const ddpm_spec *s, const char *fam, ddpm_err *e, const char *what,
+                        double value)
 {
-  int rc = check_T(s, fam, e);
+  double logT = log((double)s->integer[DDPM_LY_T]);
+  return ddpm_fail(e, DDPM_EINPUT,
+                   "--%s: %s: c1=%s too small for c0=%s: %s = %.3g, must be <= %g "
+                   "(about T^-(c1-c0): try c1 >= %.3g)", fam, s->desc->name,
+                   s->text[DDPM_LY_C1], s->text[DDPM_LY_C0], what, value,
+                   DDPM_SCHEDULE_END_TOL,
+                   s->real[DDPM_LY_C0] + log(1.0 / DDPM_SCHEDULE_END_TOL) / logT + 0.5);
+}
+
+/* li-yan (Li & Yan 2024, eq. 2.3) needs c1 well above c0: abar_T is about
+ * T^-(c1 - c0). Decided on binary64 values, accurate enough for that. */
+static int check_li_yan(const ddpm_spec *s, const char *fam, ddpm_err *e)
+{
+  double k;
+  int rc = check_c0_c1(s, fam, e, &k);
   if (rc != DDPM_OK) return rc;
   long long T = s->integer[DDPM_LY_T];
-  double c0 = s->real[DDPM_LY_C0], c1 = s->real[DDPM_LY_C1], logT = log((double)T);
-  if (!(c0 > 0.0 && c0 * logT <= 700.0))
-    return ddpm_fail(e, DDPM_EINPUT, "--%s: lcw: c0=%s: must be > 0 with T^-c0 >= 1e-304",
-                     fam, s->text[DDPM_LY_C0]);
-  double k = c1 * logT / (double)T;
-  if (!(c1 > 0.0 && k < 1.0))
-    return ddpm_fail(e, DDPM_EINPUT, "--%s: lcw: c1=%s: c1 log T / T = %.3g must be in (0, 1)",
-                     fam, s->text[DDPM_LY_C1], k);
-  double abar = exp(-c0 * logT), oma = -expm1(-c0 * logT);
+  double log_beta1 = -s->real[DDPM_LY_C0] * log((double)T), log_abar = 0.0;
+  for (long long t = 1; t <= T; t++) {
+    double beta = t == 1 ? exp(log_beta1)
+                         : k * fmin(exp(log_beta1 + (double)(t - 1) * log1p(k)), 1.0);
+    log_abar += log1p(-beta);
+  }
+  if (!(log_abar <= log(DDPM_SCHEDULE_END_TOL)))
+    return c1_too_small(s, fam, e, "abar_T", exp(log_abar));
+  return DDPM_OK;
+}
+
+/* lcw (Li, Cai & Wei 2025, eq. 14): abar_T = T^-c0 and abar_{t-1} =
+ * abar_t (1 + k (1 - abar_t)); 1 - abar_1 must be small for the process to
+ * start near the data. */
+static int check_lcw(const ddpm_spec *s, const char *fam, ddpm_err *e)
+{
+  double k;
+  int rc = check_c0_c1(s, fam, e, &k);
+  if (rc != DDPM_OK) return rc;
+  long long T = s->integer[DDPM_LY_T];
+  double c0_logT = s->real[DDPM_LY_C0] * log((double)T);
+  double abar = exp(-c0_logT), oma = -expm1(-c0_logT);
   for (long long t = T; t > 1; t--) {
     double next = abar + k * abar * oma;
     oma = oma * (1.0 - k * abar);
     abar = next;
   }
-  if (!(oma <= DDPM_SCHEDULE_END_TOL))
-    return ddpm_fail(e, DDPM_EINPUT,
-                     "--%s: lcw: c1=%s too small for c0=%s: 1 - abar_1 = %.3g, must be <= %g "
-                     "(1 - abar_1 <~ T^-(c1-c0): try c1 >= %.3g)", fam, s->text[DDPM_LY_C1],
-                     s->text[DDPM_LY_C0], oma, DDPM_SCHEDULE_END_TOL,
-                     c0 + log(1.0 / DDPM_SCHEDULE_END_TOL) / logT);
+  if (!(oma <= DDPM_SCHEDULE_END_TOL)) return c1_too_small(s, fam, e, "1 - abar_1", oma);
   return DDPM_OK;
 }
 
