@@ -7,19 +7,28 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "check_suites.h"
 #include "test_npy.h"
 
 static char scratch[64];
 
+/* The repository root: the tests run from there (make check). */
+static const char *repo_root(void)
+{
+  static char root[1024];
+  if (!root[0]) ck_assert_ptr_nonnull(getcwd(root, sizeof root));
+  return root;
+}
+
 /* Runs `ddpmref ARGS` in the scratch directory; returns its exit code and
  * its stderr (first 4 KiB). */
 static int run_cli(const char *args, char *err, size_t errsize)
 {
-  char cmd[4096];
+  char cmd[8192];
   snprintf(cmd, sizeof cmd, "cd %s && %s/%s %s >stdout.txt 2>stderr.txt", scratch,
-           getenv("PWD"), test_program(), args);
+           repo_root(), test_program(), args);
   int rc = system(cmd);
   ck_assert_int_ne(rc, -1);
   char path[128];
@@ -181,15 +190,15 @@ static const char *schedule_examples[] = {
 
 START_TEST(schedule_examples_match_mpmath)
 {
-  char err[4096], cmd[2048];
+  char err[4096], cmd[4096];
   snprintf(cmd, sizeof cmd, "schedule --schedule %s --engine ref --prec 256 --digits 40 -o ours.csv",
            schedule_examples[_i]);
   ck_assert_msg(run_cli(cmd, err, sizeof err) == 0, "%s: %s", cmd, err);
   snprintf(cmd, sizeof cmd,
            "cd %s && %s %s/tests/oracle/schedules.py table %s --out theirs.csv >/dev/null && "
            "%s %s/tests/compare_tables.py ours.csv theirs.csv 1e-35",
-           scratch, test_python(), getenv("PWD"), schedule_examples[_i], test_python(),
-           getenv("PWD"));
+           scratch, test_python(), repo_root(), schedule_examples[_i], test_python(),
+           repo_root());
   int rc = system(cmd);
   ck_assert_msg(rc != -1 && WEXITSTATUS(rc) == 0, "%s differs from mpmath", schedule_examples[_i]);
 }
