@@ -61,7 +61,10 @@ void ddpm_fp_linear_fill(int T, double bmin, double bmax, double *beta, double *
       loop invariant inv_ab:   \forall integer s; 1 <= s < t ==> 0.0 < abar[s] < 1.0;
       loop invariant inv_decr: \forall integer s; 1 <= s < t ==> abar[s] < abar[s-1];
 #endif
-      loop assigns t, prod, beta[1 .. T], abar[1 .. T];
+      // 0 .. T rather than 1 .. T: the loop only writes 1 .. T, but a frame
+      // that also covers the two writes above keeps WP's memory terms small
+      // (abar[0] is carried by abar0); the function's assigns is unchanged
+      loop assigns t, prod, beta[0 .. T], abar[0 .. T];
       loop variant T + 1 - t;
   */
   for (int t = 1; t <= T; t++) {
@@ -70,6 +73,9 @@ void ddpm_fp_linear_fill(int T, double bmin, double bmax, double *beta, double *
     double next = abar_step(prod, b);
     beta[t] = b;
     abar[t] = next;
+#ifndef EVA
+    /*@ assert dec_t: abar[t] < abar[t-1]; */ /* WP: stepping stone for inv_decr */
+#endif
     prod = next;
   }
 }
