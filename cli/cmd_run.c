@@ -20,7 +20,6 @@
 typedef struct {
   const ddpm_run *run;
   int trace;
-  long long rows;
   npy_writer npy;
   FILE *txt;
   int digits;
@@ -50,7 +49,7 @@ static int run_ref(const run_options *o, const outdir *od, long long rows, doubl
   const ddpm_run *run = &o->run;
   int trace = rows > 1;
   char path[8800];
-  ref_sink s = {run, trace, rows, {0}, NULL, 0, keep, e};
+  ref_sink s = {run, trace, {0}, NULL, 0, keep, e};
   s.digits = (int)ceil((double)o->prec * 0.30102999566398120) + 1;
   long long shape[3] = {rows, run->n, run->d};
   int rc = DDPM_OK;

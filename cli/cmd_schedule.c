@@ -67,7 +67,7 @@ static void put_text(table_out *o, const char *sep, const char *text)
 static void put_value(table_out *o, const char *sep, double v)
 {
   if (o->npy) {
-    fwrite(&v, sizeof v, 1, o->f); /* '<f8': x86-64 and every little-endian host */
+    npy_put(o->f, &v, 1); /* errors surface through ferror at the end */
   } else {
     fprintf(o->f, "%s%.17g", sep, v);
   }

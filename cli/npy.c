@@ -44,19 +44,25 @@ int npy_open(npy_writer *w, const char *path, const long long *shape, int ndim, 
   return DDPM_OK;
 }
 
-int npy_write(npy_writer *w, const double *v, size_t count, ddpm_err *e)
+int npy_put(FILE *f, const double *v, size_t count)
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  if (fwrite(v, sizeof *v, count, w->f) != count) return io_fail(w, e, "write failed");
+  return fwrite(v, sizeof *v, count, f) == count ? 0 : -1;
 #else
   for (size_t q = 0; q < count; q++) { /* '<f8' is little-endian */
     unsigned char b[8];
     uint64_t bits;
     memcpy(&bits, &v[q], 8);
     for (int k = 0; k < 8; k++) b[k] = (unsigned char)(bits >> (8 * k));
-    if (fwrite(b, 1, 8, w->f) != 8) return io_fail(w, e, "write failed");
+    if (fwrite(b, 1, 8, f) != 8) return -1;
   }
+  return 0;
 #endif
+}
+
+int npy_write(npy_writer *w, const double *v, size_t count, ddpm_err *e)
+{
+  if (npy_put(w->f, v, count) != 0) return io_fail(w, e, "write failed");
   w->written += count;
   return DDPM_OK;
 }

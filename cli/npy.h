@@ -18,6 +18,9 @@ typedef struct {
 /* Writes the header of an array of the given shape to f; *count gets the
  * number of values. Returns 0, or -1 on a write error. */
 int npy_header(FILE *f, const long long *shape, int ndim, unsigned long long *count);
+/* Appends count values to f as '<f8' whatever the host's byte order;
+ * returns 0, or -1 on a write error. */
+int npy_put(FILE *f, const double *v, size_t count);
 /* Opens path and writes the header for an array of the given shape. */
 int npy_open(npy_writer *w, const char *path, const long long *shape, int ndim, ddpm_err *e);
 /* Appends count values in C order. */
