@@ -62,7 +62,7 @@ static int run_ref(const run_options *o, const outdir *od, long long rows, doubl
   if (rc == DDPM_OK) {
     fprintf(s.txt, "# ddpmref %s: oracle values at %ld bits, %d significant digits\n"
                    "# columns: row sample coordinate value%s\n",
-            o->command, o->prec, s.digits, trace ? "   (row k holds Y_{T-k})" : "");
+            o->command, o->prec, s.digits, trace ? "   (row k: after k reverse steps; meta.json lists the timesteps)" : "");
     rc = ddpm_ref_run(run, (mpfr_prec_t)o->prec, ref_emit, &s, e);
   }
   if (s.txt && fclose(s.txt) != 0 && rc == DDPM_OK)

@@ -47,7 +47,8 @@ static void print_help(const char *command)
   if (trace)
     printf("Runs the sampler and records every step: the oracle (MPFR) writes x_ref.npy\n"
            "(correctly rounded to binary64) and x_ref.txt (every value at full precision),\n"
-           "the fast path writes x_fp.npy; both shaped (steps+1, n, d), row k = Y_{T-k}.\n"
+           "the fast path writes x_fp.npy; both shaped (steps+1, n, d), row k the state after k\n"
+           "reverse steps (row 0 the initial draw; meta.json lists the timesteps).\n"
            "With both engines (the default) it reports the fast path's error.\n\n");
   else
     printf("Draws n samples and writes samples_fp.npy or samples_ref.npy, shaped (n, d)\n"
