@@ -10,6 +10,7 @@
 #include "ddpm_fp.h"
 #include "ddpm_ref.h"
 #include "ddpm_schedule_file.h"
+#include "ddpm_spacing.h"
 #include "ddpm_ulps.h"
 
 #endif
