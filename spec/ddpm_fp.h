@@ -40,9 +40,36 @@ typedef struct {
 void ddpm_fp_linear_fill(int T, double bmin, double bmax, double *beta, double *abar);
 
 /* Beta builders of the other schedules (spec/maths.md section 2), each
- * filling beta[1..T] in binary64 without cancellation. */
+ * filling beta[1..T] in binary64 without cancellation. The contracts below
+ * are proved (proofs/: WP float model + Eva, under the libm assumptions of
+ * proofs/libm_assumptions.h) on the stated parameter boxes; outside them the
+ * same code runs and ddpm_fp_schedule_build checks the invariants at run time. */
+/*@ requires T_rng:    2 <= T <= DDPM_SCHED_PROVED_TMAX;
+    requires finite:   \is_finite(bmin) && \is_finite(bmax);
+    requires bmin_rng: 0x1p-20 <= bmin <= 0x1p-8;
+    requires bmax_rng: 0x1p-8 <= bmax <= 0x1.8p-1;
+    requires valid:    \valid(beta + (0 .. T));
+    assigns beta[0 .. T];
+    ensures beta_rng:  beta_finite(beta, T);
+*/
 void ddpm_fp_scaled_linear_betas(long long T, double bmin, double bmax, double *beta);
+/*@ requires T_rng:        2 <= T <= DDPM_SCHED_PROVED_TMAX;
+    requires finite:       \is_finite(s) && \is_finite(max_beta);
+    requires s_rng:        0x1p-10 <= s <= 0x1p10;
+    requires max_beta_rng: 0x1p-1022 <= max_beta <= 0x1.fffffffffffffp-1;
+    requires valid:        \valid(beta + (0 .. T));
+    assigns beta[0 .. T];
+    ensures beta_rng:      beta_finite(beta, T);
+*/
 void ddpm_fp_cosine_betas(long long T, double s, double max_beta, double *beta);
+/*@ requires T_rng:  64 <= T <= DDPM_SCHED_PROVED_TMAX;
+    requires finite: \is_finite(c0) && \is_finite(c1);
+    requires c0_rng: 0x1p-4 <= c0 <= 64.0;
+    requires c1_rng: 0x1p-4 <= c1 <= 6.0;
+    requires valid:  \valid(beta + (0 .. T));
+    assigns beta[0 .. T];
+    ensures beta_rng: beta_finite(beta, T);
+*/
 void ddpm_fp_li_yan_betas(long long T, double c0, double c1, double *beta);
 /* lcw is defined through abar: fills beta, abar and 1 - abar directly. */
 void ddpm_fp_lcw_fill(long long T, double c0, double c1, double *beta, double *abar,
@@ -50,8 +77,33 @@ void ddpm_fp_lcw_fill(long long T, double c0, double c1, double *beta, double *a
 
 /* Continuous schedules on their grid (spec/maths.md section 2): fill beta,
  * abar and 1 - abar from the integrated rate B (scratch arrays B, dB of T+1). */
+/*@ requires T_rng:    2 <= T <= DDPM_SCHED_PROVED_TMAX;
+    requires finite:   \is_finite(bmin) && \is_finite(bmax) && \is_finite(eps);
+    requires bmin_rng: 0x1p-10 <= bmin <= 1.0;
+    requires bmax_rng: 1.0 <= bmax <= 20.0;
+    requires eps_rng:  0x1p-30 <= eps <= 0x1p-2;
+    requires valid:    \valid(beta + (0 .. T)) && \valid(abar + (0 .. T)) &&
+                       \valid(oma + (0 .. T)) && \valid(B + (0 .. T)) && \valid(dB + (0 .. T));
+    requires sep:      \separated(beta + (0 .. T), abar + (0 .. T), oma + (0 .. T),
+                                   B + (0 .. T), dB + (0 .. T));
+    assigns beta[0 .. T], abar[0 .. T], oma[0 .. T], B[1 .. T], dB[1 .. T];
+    ensures beta_rng:  beta_finite(beta, T);
+    ensures abar_rng:  abar_oma_finite(abar, oma, T);
+*/
 void ddpm_fp_vp_fill(long long T, double bmin, double bmax, double eps, double *beta,
                      double *abar, double *oma, double *B, double *dB);
+/*@ requires T_rng:       2 <= T <= DDPM_SCHED_PROVED_TMAX;
+    requires finite:      \is_finite(horizon) && \is_finite(eps);
+    requires horizon_rng: 0.5 <= horizon <= 16.0;
+    requires eps_rng:     0x1p-30 <= eps <= 0x1p-2;
+    requires valid:       \valid(beta + (0 .. T)) && \valid(abar + (0 .. T)) &&
+                          \valid(oma + (0 .. T)) && \valid(B + (0 .. T)) && \valid(dB + (0 .. T));
+    requires sep:         \separated(beta + (0 .. T), abar + (0 .. T), oma + (0 .. T),
+                                      B + (0 .. T), dB + (0 .. T));
+    assigns beta[0 .. T], abar[0 .. T], oma[0 .. T], B[1 .. T], dB[1 .. T];
+    ensures beta_rng:     beta_finite(beta, T);
+    ensures abar_rng:     abar_oma_finite(abar, oma, T);
+*/
 void ddpm_fp_ou_fill(long long T, double horizon, double eps, double *beta, double *abar,
                      double *oma, double *B, double *dB);
 
