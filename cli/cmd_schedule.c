@@ -13,20 +13,21 @@
 #include "outfile.h"
 #include "run_options.h"
 
-#define NCOL 7
+#define NCOL 9
 static const char *col_names[NCOL] = {"beta", "alpha", "abar", "1-abar", "betatilde",
-                                      "snr", "log_abar"};
+                                      "snr", "log_abar", "sqrt_abar", "sqrt_1-abar"};
 
 static double fp_col(const ddpm_fp_schedule *s, int c, long long t)
 {
   const double *cols[NCOL] = {s->beta, s->alpha, s->abar, s->oma, s->btilde, s->snr,
-                              s->log_abar};
+                              s->log_abar, s->sqrt_abar, s->sqrt_oma};
   return cols[c][t];
 }
 
 static mpfr_srcptr ref_col(const ddpm_ref_schedule *s, int c, long long t)
 {
-  mpfr_t *cols[NCOL] = {s->beta, s->alpha, s->abar, s->oma, s->btilde, s->snr, s->log_abar};
+  mpfr_t *cols[NCOL] = {s->beta, s->alpha, s->abar, s->oma, s->btilde, s->snr, s->log_abar,
+                        s->sqrt_abar, s->sqrt_oma};
   return cols[c][t];
 }
 
@@ -35,7 +36,7 @@ static void print_help(void)
   printf("usage: ddpmref schedule --schedule SPEC [--engine fp|ref|both] [--prec BITS]\n"
          "       [--digits N] [-o FILE.csv|FILE.npy] [--force]\n\n"
          "Prints (or writes) the table t, beta, alpha, abar, 1-abar, betatilde, SNR,\n"
-         "log abar for t = 1..T. --engine ref: the MPFR oracle at --prec bits, printed\n"
+         "log abar, sqrt(abar), sqrt(1-abar) for t = 1..T. --engine ref: the MPFR oracle at --prec bits, printed\n"
          "with --digits significant digits (default 17); fp: binary64; both (default):\n"
          "the oracle's values, the fast path's, and the fast path's distance to the\n"
          "oracle's correctly rounded value in ulps, per column. -o FILE.npy writes the\n"

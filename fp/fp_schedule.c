@@ -6,12 +6,12 @@
 #include "ddpm_fp.h"
 #include "ddpm_schedule_file.h"
 
-#define NCOLS 7
+#define NCOLS 9
 
 static double **column(ddpm_fp_schedule *s, int c)
 {
   double **cols[NCOLS] = {&s->beta, &s->alpha, &s->abar, &s->oma,
-                          &s->log_abar, &s->btilde, &s->snr};
+                          &s->log_abar, &s->btilde, &s->snr, &s->sqrt_abar, &s->sqrt_oma};
   return cols[c];
 }
 
@@ -39,14 +39,19 @@ static void accumulate(ddpm_fp_schedule *s, int have_abar)
   }
 }
 
-/* alpha, log abar, betatilde and SNR from beta, abar and 1 - abar. */
+/* alpha, log abar, betatilde, SNR and the square roots from beta, abar and
+ * 1 - abar. */
 static void derive(ddpm_fp_schedule *s)
 {
   s->alpha[0] = 1.0;
   s->log_abar[0] = 0.0;
   s->btilde[0] = 0.0;
   s->snr[0] = INFINITY;
+  s->sqrt_abar[0] = 1.0;
+  s->sqrt_oma[0] = 0.0;
   for (long long t = 1; t <= s->T; t++) {
+    s->sqrt_abar[t] = sqrt(s->abar[t]);
+    s->sqrt_oma[t] = sqrt(s->oma[t]);
     s->alpha[t] = 1.0 - s->beta[t];
     /* log1p(-oma) is accurate where abar is near 1, log(abar) elsewhere */
     s->log_abar[t] = s->oma[t] < 0.5 ? log1p(-s->oma[t]) : log(s->abar[t]);

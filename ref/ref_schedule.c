@@ -5,12 +5,12 @@
 #include "ddpm_ref.h"
 #include "ddpm_schedule_file.h"
 
-#define NCOLS 7
+#define NCOLS 9
 
 static mpfr_t **column(ddpm_ref_schedule *s, int c)
 {
   mpfr_t **cols[NCOLS] = {&s->beta, &s->alpha, &s->abar, &s->oma,
-                          &s->log_abar, &s->btilde, &s->snr};
+                          &s->log_abar, &s->btilde, &s->snr, &s->sqrt_abar, &s->sqrt_oma};
   return cols[c];
 }
 
@@ -56,7 +56,7 @@ static void accumulate(ddpm_ref_schedule *s)
   mpfr_clear(step);
 }
 
-/* alpha_t = 1 - beta_t, log abar_t = log1p(-(1 - abar_t)),
+/* alpha_t = 1 - beta_t, log abar_t = log1p(-(1 - abar_t)), sqrt(abar_t), sqrt(1 - abar_t),
  * betatilde_t = beta_t (1 - abar_{t-1})/(1 - abar_t), SNR_t = abar_t/(1 - abar_t) */
 static void derive(ddpm_ref_schedule *s)
 {
@@ -64,7 +64,11 @@ static void derive(ddpm_ref_schedule *s)
   mpfr_set_zero(s->log_abar[0], 1);
   mpfr_set_zero(s->btilde[0], 1);
   mpfr_set_inf(s->snr[0], 1);
+  mpfr_set_ui(s->sqrt_abar[0], 1, MPFR_RNDN);
+  mpfr_set_zero(s->sqrt_oma[0], 1);
   for (long long t = 1; t <= s->T; t++) {
+    mpfr_sqrt(s->sqrt_abar[t], s->abar[t], MPFR_RNDN);
+    mpfr_sqrt(s->sqrt_oma[t], s->oma[t], MPFR_RNDN);
     mpfr_ui_sub(s->alpha[t], 1, s->beta[t], MPFR_RNDN);
     mpfr_neg(s->log_abar[t], s->oma[t], MPFR_RNDN);
     mpfr_log1p(s->log_abar[t], s->log_abar[t], MPFR_RNDN);

@@ -21,6 +21,7 @@ typedef struct {
   double *log_abar; /* log abar_t = log1p(-(1 - abar_t)) */
   double *btilde;   /* posterior variance beta_t (1 - abar_{t-1})/(1 - abar_t) */
   double *snr;      /* abar_t / (1 - abar_t); snr[0] = +inf */
+  double *sqrt_abar, *sqrt_oma; /* sqrt(abar_t), sqrt(1 - abar_t) */
 } ddpm_fp_schedule;
 
 /* Linear schedule in binary64: beta_t = bmin + (bmax - bmin) (t-1)/(T-1),

@@ -28,6 +28,7 @@ typedef struct {
   mpfr_t *log_abar; /* log abar_t = log1p(-(1 - abar_t)) */
   mpfr_t *btilde;   /* beta_t (1 - abar_{t-1})/(1 - abar_t) */
   mpfr_t *snr;      /* abar_t/(1 - abar_t); snr_0 = +inf */
+  mpfr_t *sqrt_abar, *sqrt_oma; /* sqrt(abar_t), sqrt(1 - abar_t) */
 } ddpm_ref_schedule;
 
 int ddpm_ref_schedule_build(const ddpm_spec *spec, mpfr_prec_t prec, ddpm_ref_schedule *s,

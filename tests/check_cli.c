@@ -218,10 +218,10 @@ START_TEST(schedule_outputs)
   ck_assert_ptr_nonnull(strstr(err, "too small"));
   ck_assert(!exists("u.csv"));
   snprintf(cmd, sizeof cmd,
-           "cd %s && %s -c \"import numpy as np, csv; a=np.load('t.npy'); assert a.shape==(20, 8), a.shape;"
+           "cd %s && %s -c \"import numpy as np, csv; a=np.load('t.npy'); assert a.shape==(20, 10), a.shape;"
            " rows=[r for r in csv.reader(open('t.csv')) if not r[0].startswith('#')];"
-           " assert len(rows)==101 and len(rows[0])==22, (len(rows), len(rows[0]));"
-           " assert rows[1][0]=='1' and float(rows[1][18]) < 1000\"", scratch, test_python());
+           " assert len(rows)==101 and len(rows[0])==28, (len(rows), len(rows[0]));"
+           " assert rows[1][0]=='1' and float(rows[1][22]) < 1000\"", scratch, test_python());
   int rc = system(cmd);
   ck_assert_msg(rc != -1 && WEXITSTATUS(rc) == 0, "%s", cmd);
 }

@@ -115,6 +115,8 @@ void schedule_error_bounds(const ddpm_spec *spec, double *const ex[SB_NCOL],
     ra[t] = (beta * rb[t] + U * alpha) / alpha;
     bound[SB_BTILDE][t] = t == 1 ? 0 : rb[t] + ro[t - 1] + ro[t] + 2 * U;
     bound[SB_SNR][t] = rab[t] + ro[t] + U;
+    bound[SB_SQRT_ABAR][t] = rab[t] / 2 + U; /* sqrt halves a relative error */
+    bound[SB_SQRT_OMA][t] = ro[t] / 2 + U;
     double L = fabs(ex[SB_LOG_ABAR][t]);
     double via_log1p = ro[t] * oma / (1 - fmin(oma, 0.5)) + LIB * L; /* log1p(-(1 - abar)) */
     double via_log = rab[t] + LIB * L;                                 /* log(abar) */

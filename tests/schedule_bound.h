@@ -7,7 +7,8 @@
 
 #include "ddpm_model.h"
 
-enum { SB_BETA, SB_ALPHA, SB_ABAR, SB_OMA, SB_BTILDE, SB_SNR, SB_LOG_ABAR, SB_NCOL };
+enum { SB_BETA, SB_ALPHA, SB_ABAR, SB_OMA, SB_BTILDE, SB_SNR, SB_LOG_ABAR, SB_SQRT_ABAR,
+       SB_SQRT_OMA, SB_NCOL };
 
 /* bound[c][t] for t = 1..T (arrays of T+1 doubles, allocated by the caller),
  * computed from the exact values ex[c][t] (the oracle's, rounded to double).
