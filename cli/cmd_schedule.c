@@ -161,26 +161,31 @@ int cmd_schedule(int argc, char **argv)
   ddpm_spec spec;
   if ((rc = ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, spec_text, &spec, &e))) return report_error(rc, &e);
 
+  /* refuse a bad output path before any work */
+  outfile of = {{0}, {0}, NULL};
+  if (out_path) {
+    size_t len = strlen(out_path);
+    o.npy = len > 4 && strcmp(out_path + len - 4, ".npy") == 0;
+    if ((rc = outfile_begin(&of, out_path, force, &e))) return report_error(rc, &e);
+    o.f = of.f;
+  }
   ddpm_fp_schedule fs = {0};
   ddpm_ref_schedule rs = {0};
   int have_fp = 0, have_ref = 0;
   if (o.engines & ENGINE_FP) {
-    if ((rc = ddpm_fp_schedule_build(&spec, &fs, &e))) return report_error(rc, &e);
+    if ((rc = ddpm_fp_schedule_build(&spec, &fs, &e))) {
+      if (out_path) outfile_abort(&of);
+      return report_error(rc, &e);
+    }
     have_fp = 1;
   }
   if (o.engines & ENGINE_REF) {
     if ((rc = ddpm_ref_schedule_build(&spec, (mpfr_prec_t)o.prec, &rs, &e))) {
       if (have_fp) ddpm_fp_schedule_free(&fs);
+      if (out_path) outfile_abort(&of);
       return report_error(rc, &e);
     }
     have_ref = 1;
-  }
-  outfile of = {{0}, {0}, NULL};
-  if (out_path) {
-    size_t len = strlen(out_path);
-    o.npy = len > 4 && strcmp(out_path + len - 4, ".npy") == 0;
-    rc = outfile_begin(&of, out_path, force, &e);
-    o.f = of.f;
   }
   double max_ulps[NCOL] = {0};
   if (rc == DDPM_OK) {
