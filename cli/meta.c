@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ddpm_mixture.h"
 #include "meta.h"
 
 static void json_string(FILE *f, const char *s)
@@ -16,6 +17,41 @@ static void json_string(FILE *f, const char *s)
     else fputc(c, f);
   }
   fputc('"', f);
+}
+
+static void json_text_array(FILE *f, char **texts, long long len)
+{
+  fputc('[', f);
+  for (long long q = 0; q < len; q++) {
+    if (q) fputs(", ", f);
+    json_string(f, texts[q]);
+  }
+  fputc(']', f);
+}
+
+/* A file target's content as read (the file may change later), with the
+ * weights' normalisation: every number's decimal text. */
+static int write_mixture(FILE *f, const ddpm_spec *target, ddpm_err *e)
+{
+  if (target->kind == DDPM_TARGET_GAUSS) return DDPM_OK;
+  ddpm_mixture m;
+  int rc = ddpm_mixture_from_spec(target, &m, e);
+  if (rc != DDPM_OK) return rc;
+  fprintf(f, "  \"target_mixture\": {\"K\": %lld, \"d\": %lld, \"weights_sum\": %.17g, "
+             "\"weights_normalised\": %s,\n    \"components\": [",
+          m.K, m.d, m.weight_sum, m.normalised ? "true" : "false");
+  for (long long k = 0; k < m.K; k++) {
+    fprintf(f, "%s\n      {\"weight\": ", k ? "," : "");
+    json_string(f, m.weight_text[k]);
+    fprintf(f, ", \"mean\": ");
+    json_text_array(f, m.mean_text + k * m.d, m.d);
+    fprintf(f, ", \"var\": ");
+    json_text_array(f, m.var_text + k * m.d, m.d);
+    fputc('}', f);
+  }
+  fprintf(f, "]},\n");
+  ddpm_mixture_free(&m);
+  return DDPM_OK;
 }
 
 int meta_write(const char *path, const run_options *o, const meta_file *files, int nfiles,
@@ -35,6 +71,19 @@ int meta_write(const char *path, const run_options *o, const meta_file *files, i
   fprintf(f, ",\n  \"n\": %lld,\n  \"d\": %lld,\n  \"steps\": %lld,\n  \"spacing\": \"%s\",\n"
              "  \"steps_offset\": %lld,\n  \"seed\": %llu,\n",
           r->n, r->d, r->steps, ddpm_spacing_name(r->spacing), r->steps_offset, r->seed);
+  if (write_mixture(f, &r->target, e) != DDPM_OK) {
+    fclose(f);
+    return DDPM_EINPUT;
+  }
+  fprintf(f, "  \"score_error\": ");
+  if (r->score_error == DDPM_SCORE_EXACT) fprintf(f, "\"none\",\n");
+  else {
+    char buf[DDPM_TEXT_MAX + 8];
+    snprintf(buf, sizeof buf, "%s=%s", r->score_error == DDPM_SCORE_BIAS ? "bias" : "rel",
+             r->score_error_text);
+    json_string(f, buf);
+    fprintf(f, ",\n");
+  }
   fprintf(f, "  \"noise\": \"philox4x32-10, Box-Muller, DESIGN.md section 4\",\n");
   fprintf(f, "  \"engines\": [%s%s%s],\n", (o->engines & ENGINE_REF) ? "\"ref\"" : "",
           o->engines == ENGINE_BOTH ? ", " : "", (o->engines & ENGINE_FP) ? "\"fp\"" : "");

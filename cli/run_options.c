@@ -42,7 +42,8 @@ static void print_help(const char *command)
   int trace = strcmp(command, "trace") == 0;
   printf("usage: ddpmref %s --target SPEC [--schedule SPEC] [--sampler SPEC] --n N --seed S\n"
          "       [--steps K [--spacing leading|trailing|linspace] [--steps-offset O]]\n"
-         "       [--engine fp|ref%s] [--prec BITS] [--threads K] -o DIR [--force]\n\n",
+         "       [--score-error bias=B|rel=R] [--engine fp|ref%s] [--prec BITS]\n"
+         "       [--threads K] -o DIR [--force]\n\n",
          command, trace ? "|both" : "");
   if (trace)
     printf("Runs the sampler and records every step: the oracle (MPFR) writes x_ref.npy\n"
@@ -53,9 +54,14 @@ static void print_help(const char *command)
   else
     printf("Draws n samples and writes samples_fp.npy or samples_ref.npy, shaped (n, d)\n"
            "(the oracle also writes samples_ref.txt at full precision).\n\n");
-  printf("  --target SPEC    gauss:d=D,mean=M,var=V   (isotropic Gaussian, exact score)\n"
-         "  --schedule SPEC  linear:T=1000,beta_min=0.0001,beta_max=0.02 (the default)\n"
-         "  --sampler SPEC   ddpm:var=beta (the default)\n"
+  printf("  --target SPEC    gauss:d=D,mean=M,var=V (isotropic Gaussian), gauss:FILE.json or\n"
+         "                   gmm:FILE.json (diagonal Gaussian mixture); exact score\n"
+         "  --schedule SPEC  linear:T=1000,beta_min=0.0001,beta_max=0.02 (the default);\n"
+         "                   see ddpmref schedule --help for every schedule\n"
+         "  --sampler SPEC   ddpm:var=beta|posterior|liyan,last_noise=no|yes (default\n"
+         "                   ddpm:var=beta), ddim:eta=E, liyan-ode; on vp and ou\n"
+         "                   schedules also vp-em, vp-ei, pf-euler, pf-heun, ou-em (ou only)\n"
+         "  --score-error E  perturbed score: bias=B (s + B) or rel=R (s (1 + R))\n"
          "  --n N            number of samples (>= 1)\n"
          "  --seed S         noise seed, 0 .. 2^64-1 (Philox4x32-10 stream)\n"
          "  --steps K        reverse steps, 1..T (default T); with K < T the timesteps\n"
@@ -78,7 +84,7 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
 {
   enum { OPT_TARGET = 256, OPT_SCHEDULE, OPT_SAMPLER, OPT_N, OPT_SEED, OPT_STEPS,
          OPT_SPACING, OPT_ENGINE, OPT_PREC, OPT_THREADS, OPT_FORCE, OPT_HELP,
-         OPT_VERSION, OPT_OFFSET };
+         OPT_VERSION, OPT_OFFSET, OPT_SCORE_ERROR };
   static const struct option longopts[] = {
     {"target", required_argument, 0, OPT_TARGET},
     {"schedule", required_argument, 0, OPT_SCHEDULE},
@@ -88,6 +94,7 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
     {"steps", required_argument, 0, OPT_STEPS},
     {"spacing", required_argument, 0, OPT_SPACING},
     {"steps-offset", required_argument, 0, OPT_OFFSET},
+    {"score-error", required_argument, 0, OPT_SCORE_ERROR},
     {"engine", required_argument, 0, OPT_ENGINE},
     {"prec", required_argument, 0, OPT_PREC},
     {"threads", required_argument, 0, OPT_THREADS},
@@ -97,7 +104,7 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
     {"version", no_argument, 0, OPT_VERSION},
     {0, 0, 0, 0}};
   const char *target = NULL, *schedule = "linear", *sampler = "ddpm";
-  const char *steps = NULL, *n = NULL, *seed = NULL;
+  const char *steps = NULL, *n = NULL, *seed = NULL, *score_error = NULL;
   int trace = strcmp(command, "trace") == 0;
   long long v;
   int rc, opt;
@@ -117,6 +124,7 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
     case OPT_N: n = optarg; break;
     case OPT_SEED: seed = optarg; break;
     case OPT_STEPS: steps = optarg; break;
+    case OPT_SCORE_ERROR: score_error = optarg; break;
     case OPT_SPACING:
       if (!strcmp(optarg, "leading")) o->run.spacing = DDPM_SPACING_LEADING;
       else if (!strcmp(optarg, "trailing")) o->run.spacing = DDPM_SPACING_TRAILING;
@@ -172,6 +180,7 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
   if ((rc = parse_option_ll(n, "--n", 1, DDPM_N_MAX, &v, e))) return rc;
   run->n = v;
   if ((rc = parse_seed(seed, &run->seed, e))) return rc;
+  if (score_error && (rc = ddpm_score_error_parse(score_error, run, e))) return rc;
   run->d = ddpm_target_dim(&run->target);
   run->steps = ddpm_schedule_T(&run->schedule);
   if (steps) {

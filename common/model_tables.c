@@ -2,7 +2,10 @@
  * their keys with defaults, and the range checks every engine relies on. */
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "ddpm_mixture.h"
 #include "ddpm_model.h"
 #include "ddpm_schedule_file.h"
 #include "ddpm_spacing.h"
@@ -243,21 +246,105 @@ static int check_gauss(const ddpm_spec *s, const char *fam, ddpm_err *e)
   return DDPM_OK;
 }
 
+/* gauss:FILE and gmm:FILE: read and check the whole file now, so that a bad
+ * file is refused before anything runs; keep d and K. */
+static int load_mixture_file(ddpm_spec *s, const char *fam, ddpm_err *e)
+{
+  ddpm_mixture m;
+  int rc = ddpm_mixture_read(s->text[DDPM_MIXFILE_PATH], fam, s->desc->name, &m, e);
+  if (rc != DDPM_OK) return rc;
+  s->integer[DDPM_MIXFILE_D] = m.d;
+  s->integer[DDPM_MIXFILE_K] = m.K;
+  ddpm_mixture_free(&m);
+  return DDPM_OK;
+}
+
+/* Two rows may share a name when one takes key=value items and the other a
+ * PATH: the parser picks by the text after the colon (no '=': a path). */
 static const ddpm_kind_desc target_kinds[] = {
   {"gauss", "isotropic Gaussian N(mean 1, var I) in dimension d, exact score", 3,
    {{"d", DDPM_PARAM_INT, "1", 0, "dimension"},
     {"mean", DDPM_PARAM_REAL, "0", 0, "mean of every coordinate"},
     {"var", DDPM_PARAM_REAL, "1", 0, "variance of every coordinate"}},
    check_gauss, 0},
+  {"gauss", "Gaussian N(mean, diag(var)) read from a JSON file with one component", 1,
+   {{"path", DDPM_PARAM_PATH, 0, 0, "JSON file (DESIGN.md section 5)"}},
+   0, load_mixture_file},
+  {"gmm", "Gaussian mixture with diagonal covariances read from a JSON file", 1,
+   {{"path", DDPM_PARAM_PATH, 0, 0, "JSON file (DESIGN.md section 5)"}},
+   0, load_mixture_file},
 };
 
 /* ---- samplers ----------------------------------------------------------- */
 
+static int check_ddim(const ddpm_spec *s, const char *fam, ddpm_err *e)
+{
+  double eta = s->real[DDPM_DDIM_ETA];
+  if (!(eta >= 0.0 && eta <= 1.0))
+    return ddpm_fail(e, DDPM_EINPUT,
+                     "--%s: ddim: eta=%s: must be in [0, 1] (1 - abar_p - sigma^2 < 0 beyond)",
+                     fam, s->text[DDPM_DDIM_ETA]);
+  return DDPM_OK;
+}
+
+#define LAST_NOISE_KEY {"last_noise", DDPM_PARAM_WORD, "no", "no|yes", "noise on the step to the data end"}
+
 static const ddpm_kind_desc sampler_kinds[] = {
-  {"ddpm", "ancestral sampler (Ho et al. 2020), no noise on the last step", 1,
-   {{"var", DDPM_PARAM_WORD, "beta", "beta", "reverse variance: sigma_t^2 = beta_t"}},
+  {"ddpm", "ancestral sampler (Ho et al. 2020; var=liyan: Li & Yan 2024 eq. 2.4)", 2,
+   {{"var", DDPM_PARAM_WORD, "beta", "beta|posterior|liyan",
+     "reverse variance: beta_t, the posterior betatilde_t, or beta_t/alpha_t inside"},
+    LAST_NOISE_KEY},
    0, 0},
+  {"ddim", "DDIM (Song, Meng & Ermon 2021), sigma = eta sqrt(betatilde)", 1,
+   {{"eta", DDPM_PARAM_REAL, "0", 0, "stochasticity in [0, 1]; 0 is deterministic"}},
+   check_ddim, 0},
+  {"liyan-ode", "probability-flow step of Li & Yan 2024 eq. 2.5", 0, {{0}}, 0, 0},
+  {"vp-em", "reverse SDE, Euler-Maruyama (vp or ou schedule)", 1, {LAST_NOISE_KEY}, 0, 0},
+  {"vp-ei", "reverse SDE, exponential integrator (vp or ou schedule)", 1, {LAST_NOISE_KEY},
+   0, 0},
+  {"pf-euler", "probability-flow ODE, Euler (vp or ou schedule)", 0, {{0}}, 0, 0},
+  {"pf-heun", "probability-flow ODE, Heun (vp or ou schedule)", 0, {{0}}, 0, 0},
+  {"ou-em", "OU reverse SDE, Euler-Maruyama (Bruno et al. 2023; ou schedule)", 1,
+   {LAST_NOISE_KEY}, 0, 0},
 };
+
+int ddpm_sampler_last_noise(const ddpm_spec *sampler)
+{
+  switch (sampler->kind) {
+  case DDPM_SAMPLER_DDPM: return sampler->word[DDPM_DDPM_LAST_NOISE];
+  case DDPM_SAMPLER_VP_EM:
+  case DDPM_SAMPLER_VP_EI:
+  case DDPM_SAMPLER_OU_EM: return sampler->word[DDPM_SDE_LAST_NOISE];
+  }
+  return 0;
+}
+
+int ddpm_sampler_is_continuous(const ddpm_spec *sampler)
+{
+  return sampler->kind >= DDPM_SAMPLER_VP_EM;
+}
+
+int ddpm_score_error_parse(const char *text, ddpm_run *run, ddpm_err *e)
+{
+  int kind;
+  const char *val;
+  if (strncmp(text, "bias=", 5) == 0) kind = DDPM_SCORE_BIAS, val = text + 5;
+  else if (strncmp(text, "rel=", 4) == 0) kind = DDPM_SCORE_REL, val = text + 4;
+  else
+    return ddpm_fail(e, DDPM_EINPUT, "--score-error: '%s': must be bias=B or rel=R", text);
+  if (strlen(val) >= DDPM_TEXT_MAX)
+    return ddpm_fail(e, DDPM_EINPUT, "--score-error: value longer than %d characters",
+                     DDPM_TEXT_MAX - 1);
+  if (!ddpm_decimal_text_ok(val))
+    return ddpm_fail(e, DDPM_EINPUT, "--score-error: '%s': not a decimal number", val);
+  double x = strtod(val, NULL);
+  if (!(fabs(x) <= 1e6))
+    return ddpm_fail(e, DDPM_EINPUT, "--score-error: %s: |value| must be <= 1e6", val);
+  run->score_error = kind;
+  strcpy(run->score_error_text, val);
+  run->score_error_value = x;
+  return DDPM_OK;
+}
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -292,6 +379,8 @@ long long ddpm_target_dim(const ddpm_spec *target)
 {
   switch (target->kind) {
   case DDPM_TARGET_GAUSS: return target->integer[DDPM_GAUSS_D];
+  case DDPM_TARGET_GAUSS_FILE:
+  case DDPM_TARGET_GMM: return target->integer[DDPM_MIXFILE_D];
   }
   return 0;
 }
@@ -312,6 +401,16 @@ int ddpm_run_check(const ddpm_run *run, ddpm_err *e)
     return ddpm_fail(e, DDPM_EINPUT,
                      "--steps-offset: %lld: leading spacing needs 0 <= offset <= %lld for "
                      "K = %lld of T = %lld", run->steps_offset, T - 1 - (K - 1) * (T / K), K, T);
+  if (ddpm_sampler_is_continuous(&run->sampler)) {
+    int sk = run->schedule.kind;
+    if (run->sampler.kind == DDPM_SAMPLER_OU_EM && sk != DDPM_SCHEDULE_OU)
+      return ddpm_fail(e, DDPM_EINPUT, "--sampler: ou-em: needs the ou schedule, not %s",
+                       run->schedule.desc->name);
+    if (sk != DDPM_SCHEDULE_VP && sk != DDPM_SCHEDULE_OU)
+      return ddpm_fail(e, DDPM_EINPUT,
+                       "--sampler: %s: a continuous-time sampler needs a vp or ou schedule, "
+                       "not the discrete %s", run->sampler.desc->name, run->schedule.desc->name);
+  }
   /* Every count below is < 2^63 / 8 by the caps on T, d, n, but their
    * product may not be: check before anything is allocated. */
   unsigned __int128 elems = (unsigned __int128)run->n * (unsigned __int128)run->d;

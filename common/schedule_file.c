@@ -10,7 +10,7 @@
 #include "ddpm_model.h"
 #include "ddpm_schedule_file.h"
 
-int ddpm_decimal_text_ok(const char *s); /* spec_parse.c */
+
 
 void ddpm_schedule_file_free(char **lines, long long T)
 {

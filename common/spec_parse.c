@@ -97,14 +97,24 @@ static int set_value(ddpm_spec *s, int k, const char *val, const char *fam, ddpm
   return DDPM_OK;
 }
 
-static int find_kind(ddpm_family family, const char *name, size_t len)
+static int takes_path(const ddpm_kind_desc *d)
 {
-  int nkinds;
+  return d->nparams > 0 && d->params[0].type == DDPM_PARAM_PATH;
+}
+
+/* The row named NAME; where two rows share it (gauss:d=.. and gauss:FILE),
+ * the PATH row when the rest of the text has no '='. */
+static int find_kind(ddpm_family family, const char *name, size_t len, const char *rest)
+{
+  int nkinds, found = -1;
   const ddpm_kind_desc *kinds = ddpm_family_kinds(family, &nkinds);
+  int want_path = rest && rest[0] != '\0' && strchr(rest, '=') == NULL;
   for (int k = 0; k < nkinds; k++)
-    if (strlen(kinds[k].name) == len && strncmp(kinds[k].name, name, len) == 0)
-      return k;
-  return -1;
+    if (strlen(kinds[k].name) == len && strncmp(kinds[k].name, name, len) == 0) {
+      if (found < 0) found = k;
+      if (takes_path(&kinds[k]) == want_path) return k;
+    }
+  return found;
 }
 
 static void kind_list(ddpm_family family, char *buf, size_t size)
@@ -114,6 +124,7 @@ static void kind_list(ddpm_family family, char *buf, size_t size)
   buf[0] = '\0';
   for (int k = 0; k < nkinds; k++) {
     size_t used = strlen(buf);
+    if (k > 0 && strcmp(kinds[k].name, kinds[k - 1].name) == 0) continue;
     snprintf(buf + used, size - used, "%s%s", k ? ", " : "", kinds[k].name);
   }
 }
@@ -122,7 +133,7 @@ static void make_canonical(ddpm_spec *s)
 {
   char *out = s->canonical;
   size_t size = sizeof s->canonical;
-  if (s->desc->nparams > 0 && s->desc->params[0].type == DDPM_PARAM_PATH) {
+  if (takes_path(s->desc)) {
     snprintf(out, size, "%s:%s", s->desc->name, s->text[0]);
     return;
   }
@@ -145,7 +156,7 @@ int ddpm_spec_parse(ddpm_family family, const char *text, ddpm_spec *out, ddpm_e
 
   const char *colon = strchr(text, ':');
   size_t namelen = colon ? (size_t)(colon - text) : strlen(text);
-  out->kind = find_kind(family, text, namelen);
+  out->kind = find_kind(family, text, namelen, colon ? colon + 1 : NULL);
   if (out->kind < 0) {
     char known[256];
     kind_list(family, known, sizeof known);
@@ -157,7 +168,7 @@ int ddpm_spec_parse(ddpm_family family, const char *text, ddpm_spec *out, ddpm_e
   const ddpm_kind_desc *d = out->desc;
 
   int given[DDPM_MAX_PARAMS] = {0};
-  if (d->nparams > 0 && d->params[0].type == DDPM_PARAM_PATH) {
+  if (takes_path(d)) {
     if (!colon || colon[1] == '\0')
       return ddpm_fail(e, DDPM_EINPUT, "--%s: %s: needs a file name, as %s:PATH", fam,
                        d->name, d->name);

@@ -1,103 +1,173 @@
-/* fp_sampler.c: the reverse samplers in binary64.
+/* fp_sampler.c: the reverse samplers in binary64 (spec/maths.md section 4).
  *
- * Each sample runs all its steps alone (draws are addressed, so samples are
- * independent and may be split over threads in any way); per-step
- * coefficients are computed once, before the sample loop. */
+ * Every step is planned once, before any sample moves: where the score is
+ * evaluated and the affine coefficients y' = a y + b s + c z (fp_coeffs.c).
+ * Each sample then runs all its steps alone (draws are addressed, so samples
+ * are independent and may be split over threads in any way). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ddpm_fp.h"
+#include "ddpm_fp_step.h"
 
-/* Coefficients of one reverse step of DDPM with var=beta, from t to its
- * predecessor p in the run's subsequence (p = t - 1 for full steps):
- * y' = (y + beta_j s_t(y)) / sqrt(alpha_j) + sigma z, with the jump's
- * beta_j = 1 - abar_t/abar_p, alpha_j = 1 - beta_j, sigma = sqrt(beta_j). */
 typedef struct {
-  long long t;
-  double beta, inv_sqrt_alpha, sigma; /* sigma = 0: no noise (last step) */
-  double abar, oma;                   /* where the score is evaluated */
-} step_coeffs;
+  ddpm_fp_time at;  /* the score's time t */
+  ddpm_fp_affine k; /* the step (pf-heun: its Euler predictor) */
+  int heun;         /* pf-heun's corrector follows (never on the last step) */
+  ddpm_fp_time ap;  /* pf-heun: the time p of the second score */
+  ddpm_fp_affine k2;
+  double q;
+} step_plan;
 
-static step_coeffs *plan_steps(const ddpm_run *run, const ddpm_fp_schedule *sch, ddpm_err *e)
+static ddpm_fp_time time_at(const ddpm_fp_schedule *sch, long long t)
 {
-  long long K = run->steps;
-  step_coeffs *plan = malloc((size_t)K * sizeof *plan);
+  ddpm_fp_time at = {sch->abar[t], sch->oma[t], sch->sqrt_abar[t], sch->sqrt_oma[t]};
+  return at;
+}
+
+static void plan_step(const ddpm_run *run, const ddpm_fp_schedule *sch, const ddpm_fp_grid *g,
+                      long long t, long long p, step_plan *c)
+{
+  const ddpm_spec *sp = &run->sampler;
+  const int noise = p > 0 || ddpm_sampler_last_noise(sp);
+  double beta_j, alpha_j;
+  ddpm_fp_jump(sch, t, p, &beta_j, &alpha_j);
+  memset(c, 0, sizeof *c);
+  c->at = time_at(sch, t);
+  double h = 0.0, r = 0.0;
+  if (ddpm_sampler_is_continuous(sp)) {
+    h = ddpm_fp_grid_width(g, t, p);
+    r = ddpm_fp_grid_rate(g, ddpm_fp_grid_tau(g, t));
+  }
+  switch (sp->kind) {
+  case DDPM_SAMPLER_DDPM:
+    ddpm_fp_coeffs_ddpm(beta_j, alpha_j, beta_j * (sch->oma[p] / sch->oma[t]),
+                        sp->word[DDPM_DDPM_VAR], noise, &c->k);
+    break;
+  case DDPM_SAMPLER_DDIM:
+    ddpm_fp_coeffs_ddim(sp->real[DDPM_DDIM_ETA], beta_j, alpha_j, sch->oma[t], sch->oma[p],
+                        &c->k);
+    break;
+  case DDPM_SAMPLER_LIYAN_ODE: ddpm_fp_coeffs_liyan_ode(beta_j, alpha_j, &c->k); break;
+  case DDPM_SAMPLER_VP_EM:
+  case DDPM_SAMPLER_OU_EM: ddpm_fp_coeffs_em(h, r, noise, &c->k); break;
+  case DDPM_SAMPLER_VP_EI: ddpm_fp_coeffs_ei(beta_j, alpha_j, noise, &c->k); break;
+  case DDPM_SAMPLER_PF_EULER: ddpm_fp_coeffs_pf_euler(h, r, &c->k); break;
+  case DDPM_SAMPLER_PF_HEUN:
+    ddpm_fp_coeffs_pf_euler(h, r, &c->k);
+    if (p > 0) { /* the last step is Euler alone: no score at the data end */
+      c->heun = 1;
+      c->ap = time_at(sch, p);
+      ddpm_fp_coeffs_heun(h, r, ddpm_fp_grid_rate(g, ddpm_fp_grid_tau(g, p)), &c->k2, &c->q);
+    }
+    break;
+  }
+}
+
+static step_plan *plan_run(const ddpm_run *run, const ddpm_fp_schedule *sch, ddpm_err *e)
+{
+  const long long K = run->steps;
+  ddpm_fp_grid g = {0};
+  ddpm_fp_grid_init(&run->schedule, &g);
+  step_plan *plan = malloc((size_t)K * sizeof *plan);
   long long *ts = malloc((size_t)K * sizeof *ts), *ps = malloc((size_t)K * sizeof *ps);
   if (!plan || !ts || !ps || ddpm_run_timesteps(run, ts, ps, e) != DDPM_OK) {
     free(plan);
     plan = NULL;
   } else {
-    for (long long k = 0; k < K; k++) {
-      step_coeffs *c = &plan[k];
-      double beta_j, alpha_j;
-      ddpm_fp_jump(sch, ts[k], ps[k], &beta_j, &alpha_j);
-      c->t = ts[k];
-      c->beta = beta_j;
-      c->inv_sqrt_alpha = 1.0 / sqrt(alpha_j);
-      c->sigma = ps[k] > 0 ? sqrt(beta_j) : 0.0; /* no noise on the last step */
-      c->abar = sch->abar[ts[k]];
-      c->oma = sch->oma[ts[k]];
-    }
+    for (long long k = 0; k < K; k++) plan_step(run, sch, &g, ts[k], ps[k], &plan[k]);
   }
   free(ts);
   free(ps);
   return plan;
 }
 
-static void run_sample(const ddpm_run *run, const ddpm_fp_target *tg,
-                       const step_coeffs *plan, long long i, double *y, double *s,
-                       double *z, double *traj, double *final)
+/* Work buffers of one thread. */
+typedef struct {
+  double *y, *s, *z, *ytil, *s2, *resp;
+} work;
+
+static void score(const ddpm_run *run, const ddpm_fp_target *tg, const ddpm_fp_time *at,
+                  const double *x, double *s, double *resp)
 {
-  const long long d = run->d, n = run->n, rowlen = n * d;
-  ddpm_fp_gaussians(run->seed, (uint64_t)i, 0, d, y);
-  if (traj) memcpy(traj + i * d, y, (size_t)d * sizeof *y);
-  for (long long k = 1; k <= run->steps; k++) {
-    const step_coeffs *c = &plan[k - 1];
-    ddpm_fp_target_score(tg, c->abar, c->oma, y, s);
-    for (long long j = 0; j < d; j++) y[j] = (y[j] + c->beta * s[j]) * c->inv_sqrt_alpha;
-    if (c->sigma != 0.0) {
-      ddpm_fp_gaussians(run->seed, (uint64_t)i, (uint32_t)k, d, z);
-      for (long long j = 0; j < d; j++) y[j] += c->sigma * z[j];
+  ddpm_fp_target_score(tg, at, x, s, resp);
+  ddpm_fp_score_perturb(run, tg->d, s);
+}
+
+static void step(const ddpm_run *run, const ddpm_fp_target *tg, const step_plan *c,
+                 long long i, long long k, const work *w)
+{
+  const long long d = run->d;
+  double *y = w->y, *s = w->s;
+  score(run, tg, &c->at, y, s, w->resp);
+  if (c->heun) {
+    /* Ytilde = Euler predictor; Y_p = a Y + b s_t + (q Ytilde + q s_p(Ytilde)) */
+    for (long long j = 0; j < d; j++)
+      w->ytil[j] = ddpm_fp_affine_apply(c->k.a, y[j], c->k.b, s[j], 0.0, 0.0);
+    score(run, tg, &c->ap, w->ytil, w->s2, w->resp);
+    for (long long j = 0; j < d; j++) {
+      double corr = ddpm_fp_affine_apply(c->q, w->ytil[j], c->q, w->s2[j], 0.0, 0.0);
+      y[j] = ddpm_fp_affine_apply(c->k2.a, y[j], c->k2.b, s[j], c->k2.c, corr);
     }
-    if (traj) memcpy(traj + k * rowlen + i * d, y, (size_t)d * sizeof *y);
+    return;
   }
-  memcpy(final + i * d, y, (size_t)d * sizeof *y);
+  if (c->k.c != 0.0) {
+    ddpm_fp_gaussians(run->seed, (uint64_t)i, (uint32_t)k, d, w->z);
+    for (long long j = 0; j < d; j++)
+      y[j] = ddpm_fp_affine_apply(c->k.a, y[j], c->k.b, s[j], c->k.c, w->z[j]);
+  } else {
+    for (long long j = 0; j < d; j++)
+      y[j] = ddpm_fp_affine_apply(c->k.a, y[j], c->k.b, s[j], 0.0, 0.0);
+  }
+}
+
+static void run_sample(const ddpm_run *run, const ddpm_fp_target *tg, const step_plan *plan,
+                       long long i, const work *w, double *traj, double *final)
+{
+  const long long d = run->d, rowlen = run->n * d;
+  ddpm_fp_gaussians(run->seed, (uint64_t)i, 0, d, w->y);
+  if (traj) memcpy(traj + i * d, w->y, (size_t)d * sizeof *w->y);
+  for (long long k = 1; k <= run->steps; k++) {
+    step(run, tg, &plan[k - 1], i, k, w);
+    if (traj) memcpy(traj + k * rowlen + i * d, w->y, (size_t)d * sizeof *w->y);
+  }
+  memcpy(final + i * d, w->y, (size_t)d * sizeof *w->y);
 }
 
 int ddpm_fp_run(const ddpm_run *run, int threads, double *traj, double *final,
                 ddpm_err *e)
 {
+  if (run->steps > (long long)UINT32_MAX)
+    return ddpm_fail(e, DDPM_EINPUT, "--steps: %lld: more than 2^32 - 1 draws", run->steps);
   ddpm_fp_schedule sch;
   ddpm_fp_target tg;
   int rc = ddpm_fp_schedule_build(&run->schedule, &sch, e);
   if (rc != DDPM_OK) return rc;
-  rc = ddpm_fp_target_init(&run->target, &tg, e);
-  if (rc != DDPM_OK) { ddpm_fp_schedule_free(&sch); return rc; }
-  if (run->steps > (long long)UINT32_MAX) {
-    ddpm_fp_schedule_free(&sch);
-    return ddpm_fail(e, DDPM_EINPUT, "--steps: %lld: more than 2^32 - 1 draws", run->steps);
-  }
-  step_coeffs *plan = plan_steps(run, &sch, e);
+  step_plan *plan = plan_run(run, &sch, e);
   ddpm_fp_schedule_free(&sch);
   if (!plan) return ddpm_fail(e, DDPM_EINTERNAL, "sampler: out of memory for the step plan");
+  rc = ddpm_fp_target_init(&run->target, &tg, e);
+  if (rc != DDPM_OK) { free(plan); return rc; }
 
   int failed = 0;
+  const size_t d = (size_t)run->d, K = (size_t)tg.K;
   (void)threads; /* used by OpenMP only */
   #pragma omp parallel num_threads(threads) reduction(|: failed)
   {
-    double *buf = malloc(3 * (size_t)run->d * sizeof *buf);
+    double *buf = malloc((5 * d + K) * sizeof *buf);
+    work w = {0};
+    if (buf) w = (work){buf, buf + d, buf + 2 * d, buf + 3 * d, buf + 4 * d, buf + 5 * d};
     /* every thread must reach the worksharing loop, even without a buffer */
     #pragma omp for schedule(static)
     for (long long i = 0; i < run->n; i++) {
-      if (buf)
-        run_sample(run, &tg, plan, i, buf, buf + run->d, buf + 2 * run->d, traj, final);
-      else
-        failed = 1;
+      if (buf) run_sample(run, &tg, plan, i, &w, traj, final);
+      else failed = 1;
     }
     free(buf);
   }
   free(plan);
+  ddpm_fp_target_free(&tg);
   if (failed) return ddpm_fail(e, DDPM_EINTERNAL, "sampler: out of memory for work buffers");
   return DDPM_OK;
 }

@@ -1,5 +1,6 @@
 /* ref_sampler.c: the reverse samplers in MPFR, all samples advancing
- * together one step at a time, exactly as spec/maths.md writes them. */
+ * together one step at a time, each formula exactly as spec/maths.md
+ * section 4 writes it. */
 #include <stdlib.h>
 
 #include "ddpm_ref.h"
@@ -30,25 +31,187 @@ static int emit_row(const ddpm_run *run, long long k, mpfr_t *y, ddpm_ref_emit e
   return DDPM_OK;
 }
 
-/* DDPM, var=beta, one step from t to its predecessor p for one sample, with
- * the jump's beta_j = 1 - abar_t/abar_p and alpha_j = 1 - beta_j:
- * y <- (y + beta_j s_t(y)) / sqrt(alpha_j) + sqrt(beta_j) z   (z only if p > 0) */
-static void ddpm_step(const ddpm_run *run, const ddpm_ref_schedule *sch,
-                      const ddpm_ref_target *tg, long long k, long long t, long long p,
-                      long long i, mpfr_t *y, mpfr_t *s, mpfr_t beta_j, mpfr_t sqrt_alpha,
-                      mpfr_t sigma, mpfr_t z)
+/* Everything one reverse step from t to p needs, at the oracle's precision. */
+typedef struct {
+  const ddpm_run *run;
+  ddpm_ref_schedule sch;
+  ddpm_ref_target tg;
+  ddpm_ref_grid grid;
+  int continuous;
+  long long k, t, p; /* step k goes from t to p */
+  int noise;         /* draw Z_k */
+  mpfr_t *s, *s2, *ytil, *f;
+  /* the step's scalars (section 4) */
+  mpfr_t beta_j, alpha_j, btilde_j, sqrt_alpha, sigma, c_eps, h, r_t, r_p, tau;
+  mpfr_t u, w, z;
+} step_ctx;
+
+static ddpm_ref_time time_at(const ddpm_ref_schedule *sch, long long t)
 {
-  ddpm_ref_target_score(tg, sch->abar[t], sch->oma[t], y, s);
-  for (long long j = 0; j < run->d; j++) {
-    mpfr_mul(s[j], beta_j, s[j], MPFR_RNDN);
-    mpfr_add(y[j], y[j], s[j], MPFR_RNDN);
-    mpfr_div(y[j], y[j], sqrt_alpha, MPFR_RNDN);
-    if (p > 0) {
-      ddpm_ref_gaussian(z, run->seed, (uint64_t)i, (uint32_t)k, (uint32_t)j);
-      mpfr_mul(z, sigma, z, MPFR_RNDN);
-      mpfr_add(y[j], y[j], z, MPFR_RNDN);
-    }
+  ddpm_ref_time at = {sch->abar[t], sch->oma[t], sch->sqrt_abar[t], sch->sqrt_oma[t]};
+  return at;
+}
+
+static void score(step_ctx *c, long long t, mpfr_t *x, mpfr_t *s)
+{
+  ddpm_ref_time at = time_at(&c->sch, t);
+  ddpm_ref_target_score(&c->tg, &at, x, s);
+  ddpm_ref_score_perturb(c->run, c->tg.d, s, c->u);
+}
+
+/* The step's scalars: the jump (beta_j, alpha_j, betatilde_j), the grid
+ * step (h, r(tau_t), r(tau_p)) and the noise scale sigma. */
+static void prepare_step(step_ctx *c, long long k, long long t, long long p)
+{
+  const ddpm_spec *sp = &c->run->sampler;
+  const ddpm_ref_schedule *sch = &c->sch;
+  c->k = k, c->t = t, c->p = p;
+  c->noise = p > 0 || ddpm_sampler_last_noise(sp);
+  ddpm_ref_jump(sch, t, p, c->beta_j, c->alpha_j);
+  mpfr_sqrt(c->sqrt_alpha, c->alpha_j, MPFR_RNDN);
+  /* betatilde_j = beta_j (1 - abar_p)/(1 - abar_t) */
+  mpfr_mul(c->btilde_j, c->beta_j, sch->oma[p], MPFR_RNDN);
+  mpfr_div(c->btilde_j, c->btilde_j, sch->oma[t], MPFR_RNDN);
+  if (c->continuous) {
+    ddpm_ref_grid_width(c->h, &c->grid, t, p);
+    ddpm_ref_grid_tau(c->tau, &c->grid, t);
+    ddpm_ref_grid_rate(c->r_t, &c->grid, c->tau);
+    ddpm_ref_grid_tau(c->tau, &c->grid, p);
+    ddpm_ref_grid_rate(c->r_p, &c->grid, c->tau);
   }
+  switch (sp->kind) {
+  case DDPM_SAMPLER_DDPM:
+    switch (sp->word[DDPM_DDPM_VAR]) {
+    case DDPM_DDPM_VAR_POSTERIOR: mpfr_sqrt(c->sigma, c->btilde_j, MPFR_RNDN); break;
+    default: mpfr_sqrt(c->sigma, c->beta_j, MPFR_RNDN); break; /* liyan: inside */
+    }
+    break;
+  case DDPM_SAMPLER_DDIM: /* sigma = eta sqrt(betatilde_j); c_eps = sqrt(1 - abar_p - sigma^2) */
+    mpfr_set_str(c->u, sp->text[DDPM_DDIM_ETA], 10, MPFR_RNDN);
+    mpfr_sqrt(c->sigma, c->btilde_j, MPFR_RNDN);
+    mpfr_mul(c->sigma, c->u, c->sigma, MPFR_RNDN);
+    mpfr_sqr(c->u, c->sigma, MPFR_RNDN);
+    mpfr_sub(c->c_eps, sch->oma[p], c->u, MPFR_RNDN);
+    mpfr_sqrt(c->c_eps, c->c_eps, MPFR_RNDN);
+    c->noise = !mpfr_zero_p(c->sigma);
+    break;
+  case DDPM_SAMPLER_VP_EM:
+  case DDPM_SAMPLER_OU_EM: /* sigma = sqrt(r h) */
+    mpfr_mul(c->sigma, c->r_t, c->h, MPFR_RNDN);
+    mpfr_sqrt(c->sigma, c->sigma, MPFR_RNDN);
+    break;
+  case DDPM_SAMPLER_VP_EI: /* sigma = sqrt(beta_j/alpha_j); c_eps = 2 (1/sqrt(alpha_j) - 1) */
+    mpfr_div(c->sigma, c->beta_j, c->alpha_j, MPFR_RNDN);
+    mpfr_sqrt(c->sigma, c->sigma, MPFR_RNDN);
+    mpfr_ui_div(c->c_eps, 1, c->sqrt_alpha, MPFR_RNDN);
+    mpfr_sub_ui(c->c_eps, c->c_eps, 1, MPFR_RNDN);
+    mpfr_mul_2ui(c->c_eps, c->c_eps, 1, MPFR_RNDN);
+    break;
+  default: c->noise = 0; break; /* the ODE samplers */
+  }
+}
+
+/* u <- r/2 (y + s): the probability-flow drift f(y, tau) */
+static void pf_drift(mpfr_t u, mpfr_srcptr r, mpfr_srcptr y, mpfr_srcptr s)
+{
+  mpfr_add(u, y, s, MPFR_RNDN);
+  mpfr_mul(u, u, r, MPFR_RNDN);
+  mpfr_div_2ui(u, u, 1, MPFR_RNDN);
+}
+
+/* pf-heun: f1 = f(Y_t, tau_t), Ytilde = Y_t + h f1, f2 = f(Ytilde, tau_p),
+ * Y_p = Y_t + h/2 (f1 + f2); Euler alone on the last step. */
+static void heun_step(step_ctx *c, mpfr_t *y)
+{
+  const long long d = c->tg.d;
+  for (long long j = 0; j < d; j++) {
+    pf_drift(c->f[j], c->r_t, y[j], c->s[j]);
+    mpfr_mul(c->u, c->h, c->f[j], MPFR_RNDN);
+    mpfr_add(c->ytil[j], y[j], c->u, MPFR_RNDN);
+  }
+  if (c->p == 0) {
+    for (long long j = 0; j < d; j++) mpfr_set(y[j], c->ytil[j], MPFR_RNDN);
+    return;
+  }
+  score(c, c->p, c->ytil, c->s2);
+  for (long long j = 0; j < d; j++) {
+    pf_drift(c->u, c->r_p, c->ytil[j], c->s2[j]);
+    mpfr_add(c->u, c->f[j], c->u, MPFR_RNDN);
+    mpfr_mul(c->u, c->h, c->u, MPFR_RNDN);
+    mpfr_div_2ui(c->u, c->u, 1, MPFR_RNDN);
+    mpfr_add(y[j], y[j], c->u, MPFR_RNDN);
+  }
+}
+
+/* One coordinate y of sample i, with score value s and draw index j. */
+static void update(step_ctx *c, long long i, long long j, mpfr_t y, mpfr_srcptr s)
+{
+  const ddpm_spec *sp = &c->run->sampler;
+  const ddpm_ref_schedule *sch = &c->sch;
+  const long long t = c->t, p = c->p;
+  if (c->noise)
+    ddpm_ref_gaussian(c->z, c->run->seed, (uint64_t)i, (uint32_t)c->k, (uint32_t)j);
+  switch (sp->kind) {
+  case DDPM_SAMPLER_DDPM: /* (y + beta_j s)/sqrt(alpha_j) + sigma z; liyan: z inside */
+    mpfr_mul(c->u, c->beta_j, s, MPFR_RNDN);
+    mpfr_add(y, y, c->u, MPFR_RNDN);
+    if (c->noise && sp->word[DDPM_DDPM_VAR] == DDPM_DDPM_VAR_LIYAN) {
+      mpfr_mul(c->u, c->sigma, c->z, MPFR_RNDN);
+      mpfr_add(y, y, c->u, MPFR_RNDN);
+      mpfr_div(y, y, c->sqrt_alpha, MPFR_RNDN);
+      return;
+    }
+    mpfr_div(y, y, c->sqrt_alpha, MPFR_RNDN);
+    break;
+  case DDPM_SAMPLER_DDIM: /* sqrt(abar_p) x0hat + sqrt(1 - abar_p - sigma^2) epshat + sigma z */
+    mpfr_mul(c->u, sch->oma[t], s, MPFR_RNDN); /* x0hat */
+    mpfr_add(c->u, y, c->u, MPFR_RNDN);
+    mpfr_div(c->u, c->u, sch->sqrt_abar[t], MPFR_RNDN);
+    mpfr_mul(c->w, sch->sqrt_oma[t], s, MPFR_RNDN); /* epshat = -w */
+    mpfr_mul(y, sch->sqrt_abar[p], c->u, MPFR_RNDN);
+    mpfr_mul(c->w, c->c_eps, c->w, MPFR_RNDN);
+    mpfr_sub(y, y, c->w, MPFR_RNDN);
+    break;
+  case DDPM_SAMPLER_LIYAN_ODE: /* (y + beta_j s / 2)/sqrt(alpha_j) */
+    mpfr_mul(c->u, c->beta_j, s, MPFR_RNDN);
+    mpfr_div_2ui(c->u, c->u, 1, MPFR_RNDN);
+    mpfr_add(y, y, c->u, MPFR_RNDN);
+    mpfr_div(y, y, c->sqrt_alpha, MPFR_RNDN);
+    break;
+  case DDPM_SAMPLER_VP_EM:
+  case DDPM_SAMPLER_OU_EM: /* y + h (r/2 y + r s) + sqrt(r h) z */
+    mpfr_mul(c->u, c->r_t, y, MPFR_RNDN);
+    mpfr_div_2ui(c->u, c->u, 1, MPFR_RNDN);
+    mpfr_mul(c->w, c->r_t, s, MPFR_RNDN);
+    mpfr_add(c->u, c->u, c->w, MPFR_RNDN);
+    mpfr_mul(c->u, c->h, c->u, MPFR_RNDN);
+    mpfr_add(y, y, c->u, MPFR_RNDN);
+    break;
+  case DDPM_SAMPLER_VP_EI: /* y/sqrt(alpha_j) + 2 (1/sqrt(alpha_j) - 1) s + sqrt(beta_j/alpha_j) z */
+    mpfr_div(y, y, c->sqrt_alpha, MPFR_RNDN);
+    mpfr_mul(c->u, c->c_eps, s, MPFR_RNDN);
+    mpfr_add(y, y, c->u, MPFR_RNDN);
+    break;
+  case DDPM_SAMPLER_PF_EULER: /* y + h r/2 (y + s) */
+    pf_drift(c->u, c->r_t, y, s);
+    mpfr_mul(c->u, c->h, c->u, MPFR_RNDN);
+    mpfr_add(y, y, c->u, MPFR_RNDN);
+    return;
+  }
+  if (c->noise) {
+    mpfr_mul(c->u, c->sigma, c->z, MPFR_RNDN);
+    mpfr_add(y, y, c->u, MPFR_RNDN);
+  }
+}
+
+static void step_sample(step_ctx *c, long long i, mpfr_t *y)
+{
+  score(c, c->t, y, c->s);
+  if (c->run->sampler.kind == DDPM_SAMPLER_PF_HEUN) {
+    heun_step(c, y);
+    return;
+  }
+  for (long long j = 0; j < c->tg.d; j++) update(c, i, j, y[j], c->s[j]);
 }
 
 int ddpm_ref_run(const ddpm_run *run, mpfr_prec_t prec, ddpm_ref_emit emit, void *ctx,
@@ -56,20 +219,22 @@ int ddpm_ref_run(const ddpm_run *run, mpfr_prec_t prec, ddpm_ref_emit emit, void
 {
   if (run->steps > (long long)UINT32_MAX)
     return ddpm_fail(e, DDPM_EINPUT, "--steps: %lld: more than 2^32 - 1 draws", run->steps);
-  ddpm_ref_schedule sch;
-  int rc = ddpm_ref_schedule_build(&run->schedule, prec, &sch, e);
+  step_ctx c = {.run = run};
+  int rc = ddpm_ref_schedule_build(&run->schedule, prec, &c.sch, e);
   if (rc != DDPM_OK) return rc;
-  ddpm_ref_target tg;
-  rc = ddpm_ref_target_init(&run->target, prec, &tg, e);
-  if (rc != DDPM_OK) { ddpm_ref_schedule_free(&sch); return rc; }
+  rc = ddpm_ref_target_init(&run->target, prec, &c.tg, e);
+  if (rc != DDPM_OK) { ddpm_ref_schedule_free(&c.sch); return rc; }
+  c.continuous = ddpm_ref_grid_init(&run->schedule, prec, &c.grid);
 
-  const size_t nd = (size_t)run->n * (size_t)run->d;
-  mpfr_t *y = alloc_vector(nd, prec), *s = alloc_vector((size_t)run->d, prec);
-  mpfr_t beta_j, sqrt_alpha, sigma, z;
-  mpfr_inits2(prec, beta_j, sqrt_alpha, sigma, z, (mpfr_ptr)0);
+  const size_t nd = (size_t)run->n * (size_t)run->d, d = (size_t)run->d;
+  mpfr_t *y = alloc_vector(nd, prec);
+  c.s = alloc_vector(d, prec), c.s2 = alloc_vector(d, prec);
+  c.ytil = alloc_vector(d, prec), c.f = alloc_vector(d, prec);
+  mpfr_inits2(prec, c.beta_j, c.alpha_j, c.btilde_j, c.sqrt_alpha, c.sigma, c.c_eps, c.h,
+              c.r_t, c.r_p, c.tau, c.u, c.w, c.z, (mpfr_ptr)0);
   long long *ts = malloc((size_t)run->steps * sizeof *ts);
   long long *ps = malloc((size_t)run->steps * sizeof *ps);
-  if (!y || !s || !ts || !ps) {
+  if (!y || !c.s || !c.s2 || !c.ytil || !c.f || !ts || !ps) {
     rc = ddpm_fail(e, DDPM_EINTERNAL, "oracle: out of memory for %zu values", nd);
     goto done;
   }
@@ -81,12 +246,8 @@ int ddpm_ref_run(const ddpm_run *run, mpfr_prec_t prec, ddpm_ref_emit emit, void
   rc = emit_row(run, 0, y, emit, ctx);
 
   for (long long k = 1; k <= run->steps && rc == DDPM_OK; k++) {
-    long long t = ts[k - 1], p = ps[k - 1];
-    ddpm_ref_jump(&sch, t, p, beta_j, sqrt_alpha);
-    mpfr_sqrt(sqrt_alpha, sqrt_alpha, MPFR_RNDN);
-    mpfr_sqrt(sigma, beta_j, MPFR_RNDN);
-    for (long long i = 0; i < run->n; i++)
-      ddpm_step(run, &sch, &tg, k, t, p, i, y + i * run->d, s, beta_j, sqrt_alpha, sigma, z);
+    prepare_step(&c, k, ts[k - 1], ps[k - 1]);
+    for (long long i = 0; i < run->n; i++) step_sample(&c, i, y + i * run->d);
     rc = emit_row(run, k, y, emit, ctx);
   }
   if (rc != DDPM_OK && e && e->msg[0] == '\0')
@@ -95,11 +256,16 @@ int ddpm_ref_run(const ddpm_run *run, mpfr_prec_t prec, ddpm_ref_emit emit, void
 done:
   free(ts);
   free(ps);
-  mpfr_clears(beta_j, sqrt_alpha, sigma, z, (mpfr_ptr)0);
+  mpfr_clears(c.beta_j, c.alpha_j, c.btilde_j, c.sqrt_alpha, c.sigma, c.c_eps, c.h, c.r_t,
+              c.r_p, c.tau, c.u, c.w, c.z, (mpfr_ptr)0);
   free_vector(y, nd);
-  free_vector(s, (size_t)run->d);
-  ddpm_ref_target_clear(&tg);
-  ddpm_ref_schedule_free(&sch);
+  free_vector(c.s, d);
+  free_vector(c.s2, d);
+  free_vector(c.ytil, d);
+  free_vector(c.f, d);
+  if (c.continuous) ddpm_ref_grid_clear(&c.grid);
+  ddpm_ref_target_clear(&c.tg);
+  ddpm_ref_schedule_free(&c.sch);
   mpfr_free_cache();
   return rc;
 }

@@ -17,36 +17,20 @@ static void set_from_integral(ddpm_ref_schedule *s, long long k, mpfr_srcptr B, 
   mpfr_neg(s->beta[k], s->beta[k], MPFR_RNDN);
 }
 
-/* tau_k on the grid from eps to end */
-static void grid_time(mpfr_t tau, long long k, long long T, mpfr_srcptr eps, mpfr_srcptr end)
-{
-  mpfr_sub(tau, end, eps, MPFR_RNDN);
-  mpfr_mul_si(tau, tau, k - 1, MPFR_RNDN);
-  mpfr_div_si(tau, tau, T - 1, MPFR_RNDN);
-  mpfr_add(tau, tau, eps, MPFR_RNDN);
-}
-
 void ddpm_ref_continuous_fill(const ddpm_spec *spec, ddpm_ref_schedule *s)
 {
   int vp = spec->kind == DDPM_SCHEDULE_VP;
-  mpfr_t eps, end, bmin, slope, tau, B, B_prev, tmp;
-  mpfr_inits2(s->prec, eps, end, bmin, slope, tau, B, B_prev, tmp, (mpfr_ptr)0);
-  mpfr_set_str(eps, spec->text[vp ? DDPM_VP_EPS : DDPM_OU_EPS], 10, MPFR_RNDN);
-  if (vp) {
-    mpfr_set_ui(end, 1, MPFR_RNDN);
-    mpfr_set_str(bmin, spec->text[DDPM_VP_BETA_MIN], 10, MPFR_RNDN);
-    mpfr_set_str(slope, spec->text[DDPM_VP_BETA_MAX], 10, MPFR_RNDN);
-    mpfr_sub(slope, slope, bmin, MPFR_RNDN);
-  } else {
-    mpfr_set_str(end, spec->text[DDPM_OU_HORIZON], 10, MPFR_RNDN);
-  }
+  ddpm_ref_grid g;
+  mpfr_t tau, B, B_prev, tmp;
+  ddpm_ref_grid_init(spec, s->prec, &g);
+  mpfr_inits2(s->prec, tau, B, B_prev, tmp, (mpfr_ptr)0);
   mpfr_set_zero(B_prev, 1);
   for (long long k = 1; k <= s->T; k++) {
-    grid_time(tau, k, s->T, eps, end);
+    ddpm_ref_grid_tau(tau, &g, k);
     if (vp) { /* B = tau (beta_min + slope tau / 2) */
-      mpfr_mul(B, slope, tau, MPFR_RNDN);
+      mpfr_mul(B, g.slope, tau, MPFR_RNDN);
       mpfr_div_2ui(B, B, 1, MPFR_RNDN);
-      mpfr_add(B, B, bmin, MPFR_RNDN);
+      mpfr_add(B, B, g.rate0, MPFR_RNDN);
       mpfr_mul(B, B, tau, MPFR_RNDN);
     } else {
       mpfr_mul_2ui(B, tau, 1, MPFR_RNDN);
@@ -54,5 +38,6 @@ void ddpm_ref_continuous_fill(const ddpm_spec *spec, ddpm_ref_schedule *s)
     set_from_integral(s, k, B, B_prev, tmp);
     mpfr_swap(B, B_prev);
   }
-  mpfr_clears(eps, end, bmin, slope, tau, B, B_prev, tmp, (mpfr_ptr)0);
+  mpfr_clears(tau, B, B_prev, tmp, (mpfr_ptr)0);
+  ddpm_ref_grid_clear(&g);
 }

@@ -1,48 +1,134 @@
-/* ref_target.c: targets with exact scores, in MPFR. */
+/* ref_target.c: Gaussian-mixture targets and their exact score in MPFR
+ * (spec/maths.md section 3), every number read from its decimal text. */
+#include <stdlib.h>
+
+#include "ddpm_mixture.h"
 #include "ddpm_ref.h"
+
+static mpfr_t *vector(long long len, mpfr_prec_t prec)
+{
+  mpfr_t *v = malloc((size_t)len * sizeof *v);
+  if (v)
+    for (long long q = 0; q < len; q++) mpfr_init2(v[q], prec);
+  return v;
+}
+
+static void vector_free(mpfr_t *v, long long len)
+{
+  if (!v) return;
+  for (long long q = 0; q < len; q++) mpfr_clear(v[q]);
+  free(v);
+}
 
 int ddpm_ref_target_init(const ddpm_spec *spec, mpfr_prec_t prec, ddpm_ref_target *tg,
                          ddpm_err *e)
 {
-  (void)e;
-  tg->kind = spec->kind;
-  switch (spec->kind) {
-  case DDPM_TARGET_GAUSS:
-    tg->d = spec->integer[DDPM_GAUSS_D];
-    mpfr_inits2(prec, tg->mean, tg->var, (mpfr_ptr)0);
-    mpfr_set_str(tg->mean, spec->text[DDPM_GAUSS_MEAN], 10, MPFR_RNDN);
-    mpfr_set_str(tg->var, spec->text[DDPM_GAUSS_VAR], 10, MPFR_RNDN);
-    break;
+  ddpm_mixture m;
+  int rc = ddpm_mixture_from_spec(spec, &m, e);
+  tg->log_pi = tg->mean = tg->var = tg->l = NULL;
+  tg->K = tg->d = 0;
+  if (rc != DDPM_OK) return rc;
+  const long long K = m.K, d = m.d;
+  tg->log_pi = vector(K, prec);
+  tg->l = vector(K, prec);
+  tg->mean = vector(K * d, prec);
+  tg->var = vector(K * d, prec);
+  mpfr_inits2(prec, tg->m, tg->v, tg->dx, tg->acc, tg->total, (mpfr_ptr)0);
+  tg->K = K;
+  tg->d = d;
+  if (!tg->log_pi || !tg->l || !tg->mean || !tg->var) {
+    ddpm_mixture_free(&m);
+    ddpm_ref_target_clear(tg);
+    return ddpm_fail(e, DDPM_EINTERNAL, "--target: out of memory for %lld x %lld values", K, d);
   }
+  /* pi_k = w_k / sum_l w_l, exactly from the texts at precision prec */
+  mpfr_set_zero(tg->total, 1);
+  for (long long k = 0; k < K; k++) {
+    mpfr_set_str(tg->log_pi[k], m.weight_text[k], 10, MPFR_RNDN);
+    mpfr_add(tg->total, tg->total, tg->log_pi[k], MPFR_RNDN);
+  }
+  for (long long k = 0; k < K; k++) {
+    mpfr_div(tg->log_pi[k], tg->log_pi[k], tg->total, MPFR_RNDN);
+    mpfr_log(tg->log_pi[k], tg->log_pi[k], MPFR_RNDN);
+  }
+  for (long long q = 0; q < K * d; q++) {
+    mpfr_set_str(tg->mean[q], m.mean_text[q], 10, MPFR_RNDN);
+    mpfr_set_str(tg->var[q], m.var_text[q], 10, MPFR_RNDN);
+  }
+  ddpm_mixture_free(&m);
   return DDPM_OK;
 }
 
 void ddpm_ref_target_clear(ddpm_ref_target *tg)
 {
-  switch (tg->kind) {
-  case DDPM_TARGET_GAUSS: mpfr_clears(tg->mean, tg->var, (mpfr_ptr)0); break;
-  }
+  if (tg->K == 0) return;
+  vector_free(tg->log_pi, tg->K);
+  vector_free(tg->l, tg->K);
+  vector_free(tg->mean, tg->K * tg->d);
+  vector_free(tg->var, tg->K * tg->d);
+  mpfr_clears(tg->m, tg->v, tg->dx, tg->acc, tg->total, (mpfr_ptr)0);
+  tg->K = 0;
 }
 
-void ddpm_ref_target_score(const ddpm_ref_target *tg, mpfr_srcptr abar, mpfr_srcptr oma,
-                           mpfr_t *x, mpfr_t *s)
+/* m = sqrt(abar_t) mu, v = abar_t s2 + (1 - abar_t) */
+static void marginal(ddpm_ref_target *tg, const ddpm_ref_time *at, long long q)
 {
-  switch (tg->kind) {
-  case DDPM_TARGET_GAUSS: {
-    /* X_t ~ N(m_t, v_t), m_t = sqrt(abar) m, v_t = abar v + (1 - abar);
-     * s_t(x) = (m_t - x) / v_t */
-    mpfr_t m_t, v_t;
-    mpfr_inits2(mpfr_get_prec(tg->mean), m_t, v_t, (mpfr_ptr)0);
-    mpfr_sqrt(m_t, abar, MPFR_RNDN);
-    mpfr_mul(m_t, m_t, tg->mean, MPFR_RNDN);
-    mpfr_mul(v_t, abar, tg->var, MPFR_RNDN);
-    mpfr_add(v_t, v_t, oma, MPFR_RNDN);
-    for (long long j = 0; j < tg->d; j++) {
-      mpfr_sub(s[j], m_t, x[j], MPFR_RNDN);
-      mpfr_div(s[j], s[j], v_t, MPFR_RNDN);
+  mpfr_mul(tg->m, at->sqrt_abar, tg->mean[q], MPFR_RNDN);
+  mpfr_mul(tg->v, at->abar, tg->var[q], MPFR_RNDN);
+  mpfr_add(tg->v, tg->v, at->oma, MPFR_RNDN);
+}
+
+void ddpm_ref_target_score(ddpm_ref_target *tg, const ddpm_ref_time *at, mpfr_t *x, mpfr_t *s)
+{
+  const long long K = tg->K, d = tg->d;
+  /* responsibilities r_k = softmax(l_k), l_k = log pi_k - 1/2 sum_j (log v +
+   * (x - m)^2/v), through log-sum-exp; r_1 = 1 when K = 1 */
+  if (K > 1) {
+    long long kmax = 0;
+    for (long long k = 0; k < K; k++) {
+      mpfr_set_zero(tg->acc, 1);
+      for (long long j = 0; j < d; j++) {
+        marginal(tg, at, k * d + j);
+        mpfr_sub(tg->dx, x[j], tg->m, MPFR_RNDN);
+        mpfr_sqr(tg->dx, tg->dx, MPFR_RNDN);
+        mpfr_div(tg->dx, tg->dx, tg->v, MPFR_RNDN);
+        mpfr_add(tg->acc, tg->acc, tg->dx, MPFR_RNDN);
+        mpfr_log(tg->v, tg->v, MPFR_RNDN);
+        mpfr_add(tg->acc, tg->acc, tg->v, MPFR_RNDN);
+      }
+      mpfr_div_2ui(tg->acc, tg->acc, 1, MPFR_RNDN);
+      mpfr_sub(tg->l[k], tg->log_pi[k], tg->acc, MPFR_RNDN);
+      if (mpfr_greater_p(tg->l[k], tg->l[kmax])) kmax = k;
     }
-    mpfr_clears(m_t, v_t, (mpfr_ptr)0);
-    break;
+    mpfr_set(tg->acc, tg->l[kmax], MPFR_RNDN); /* max_k l_k */
+    mpfr_set_zero(tg->total, 1);
+    for (long long k = 0; k < K; k++) {
+      mpfr_sub(tg->l[k], tg->l[k], tg->acc, MPFR_RNDN);
+      mpfr_exp(tg->l[k], tg->l[k], MPFR_RNDN);
+      mpfr_add(tg->total, tg->total, tg->l[k], MPFR_RNDN);
+    }
+    for (long long k = 0; k < K; k++) mpfr_div(tg->l[k], tg->l[k], tg->total, MPFR_RNDN);
   }
+  /* s_j = sum_k r_k (m_kj - x_j) / v_kj */
+  for (long long j = 0; j < d; j++) mpfr_set_zero(s[j], 1);
+  for (long long k = 0; k < K; k++)
+    for (long long j = 0; j < d; j++) {
+      marginal(tg, at, k * d + j);
+      mpfr_sub(tg->dx, tg->m, x[j], MPFR_RNDN);
+      mpfr_div(tg->dx, tg->dx, tg->v, MPFR_RNDN);
+      if (K > 1) mpfr_mul(tg->dx, tg->dx, tg->l[k], MPFR_RNDN);
+      mpfr_add(s[j], s[j], tg->dx, MPFR_RNDN);
+    }
+}
+
+void ddpm_ref_score_perturb(const ddpm_run *run, long long d, mpfr_t *s, mpfr_t tmp)
+{
+  if (run->score_error == DDPM_SCORE_EXACT) return;
+  mpfr_set_str(tmp, run->score_error_text, 10, MPFR_RNDN);
+  if (run->score_error == DDPM_SCORE_BIAS) {
+    for (long long j = 0; j < d; j++) mpfr_add(s[j], s[j], tmp, MPFR_RNDN);
+  } else { /* s (1 + R) */
+    mpfr_add_ui(tmp, tmp, 1, MPFR_RNDN);
+    for (long long j = 0; j < d; j++) mpfr_mul(s[j], s[j], tmp, MPFR_RNDN);
   }
 }

@@ -127,19 +127,53 @@ void ddpm_fp_jump(const ddpm_fp_schedule *s, long long t, long long p, double *b
  * addressed Philox stream, with glibc's log, sqrt, cos and sin. */
 void ddpm_fp_gaussians(uint64_t seed, uint64_t i, uint32_t r, long long d, double *z);
 
-/* A target with its exact score. */
+/* The schedule at one time t, as the score needs it. */
 typedef struct {
-  int kind;
-  long long d;
-  double mean, var; /* gauss */
+  double abar, oma, sqrt_abar, sqrt_oma; /* abar_t, 1 - abar_t and their roots */
+} ddpm_fp_time;
+
+/* A Gaussian-mixture target (spec/maths.md section 3): K components in
+ * dimension d, log pi_k of the normalised weights, means and variances
+ * K x d component-major. */
+typedef struct {
+  long long K, d;
+  double *log_pi, *mean, *var;
 } ddpm_fp_target;
 
 int ddpm_fp_target_init(const ddpm_spec *spec, ddpm_fp_target *tg, ddpm_err *e);
+void ddpm_fp_target_free(ddpm_fp_target *tg);
 
-/* Score of the forward marginal at a time with cumulative product abar and
- * 1 - abar = oma: s[j] = d/dx_j log p_t(x). */
-void ddpm_fp_target_score(const ddpm_fp_target *tg, double abar, double oma,
-                          const double *x, double *s);
+/* Exact score of the forward marginal at time t: s[j] = d/dx_j log p_t(x),
+ * responsibilities by log-sum-exp; resp is scratch of K doubles. */
+void ddpm_fp_target_score(const ddpm_fp_target *tg, const ddpm_fp_time *at, const double *x,
+                          double *s, double *resp);
+
+/* --score-error applied to a score vector: s + B, or s (1 + R). */
+void ddpm_fp_score_perturb(const ddpm_run *run, long long d, double *s);
+
+/* Conversions at time t between the score and the epsilon-, x0- and
+ * v-predictions, per coordinate (spec/maths.md section 3). */
+double ddpm_fp_score_to_eps(const ddpm_fp_time *at, double s);
+double ddpm_fp_eps_to_score(const ddpm_fp_time *at, double eps);
+double ddpm_fp_score_to_x0(const ddpm_fp_time *at, double x, double s);
+double ddpm_fp_x0_to_score(const ddpm_fp_time *at, double x, double x0);
+double ddpm_fp_score_to_v(const ddpm_fp_time *at, double x, double s);
+double ddpm_fp_v_to_score(const ddpm_fp_time *at, double x, double v);
+
+/* The time grid of the continuous schedules vp and ou (spec/maths.md
+ * sections 2 and 4): tau_0 = 0, tau_k = eps + (end - eps)(k - 1)/(T - 1), rate
+ * r(tau) = rate0 + slope tau (vp: beta_min + (beta_max - beta_min) tau; ou: 2). */
+typedef struct {
+  long long T;
+  double eps, end, rate0, slope;
+} ddpm_fp_grid;
+
+/* Fills g from a vp or ou schedule spec; returns 0 for any other schedule. */
+int ddpm_fp_grid_init(const ddpm_spec *schedule, ddpm_fp_grid *g);
+double ddpm_fp_grid_tau(const ddpm_fp_grid *g, long long t);
+/* tau_t - tau_p formed directly: (end - eps)/(T - 1) (t - p), or tau_t if p = 0 */
+double ddpm_fp_grid_width(const ddpm_fp_grid *g, long long t, long long p);
+double ddpm_fp_grid_rate(const ddpm_fp_grid *g, double tau);
 
 /* Runs the sampler for every sample. traj, if not NULL, receives the whole
  * trajectory (steps+1, n, d) in C order; final receives the last row (n, d).

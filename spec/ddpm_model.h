@@ -80,18 +80,43 @@ enum { DDPM_OU_T = 0, DDPM_OU_HORIZON, DDPM_OU_EPS };
  * bound abar_T (li-yan) and 1 - abar_1 (lcw). */
 #define DDPM_SCHEDULE_END_TOL 0.01
 
-enum { DDPM_TARGET_GAUSS = 0 };
+/* Targets: gauss:d=..,mean=..,var=.. and the JSON forms gauss:FILE (one
+ * component) and gmm:FILE, whose load hook reads the file (ddpm_mixture.h)
+ * and stores d and K in integer[DDPM_MIXFILE_D], integer[DDPM_MIXFILE_K]. */
+enum { DDPM_TARGET_GAUSS = 0, DDPM_TARGET_GAUSS_FILE, DDPM_TARGET_GMM };
 enum { DDPM_GAUSS_D = 0, DDPM_GAUSS_MEAN, DDPM_GAUSS_VAR };
+enum { DDPM_MIXFILE_PATH = 0, DDPM_MIXFILE_D, DDPM_MIXFILE_K };
 
-enum { DDPM_SAMPLER_DDPM = 0 };
-enum { DDPM_DDPM_VAR = 0 };
-enum { DDPM_DDPM_VAR_BETA = 0 };
+/* Samplers (spec/maths.md section 4). The continuous-time ones run on the
+ * grid of a vp or ou schedule (ou-em on ou only). */
+enum {
+  DDPM_SAMPLER_DDPM = 0,
+  DDPM_SAMPLER_DDIM,
+  DDPM_SAMPLER_LIYAN_ODE,
+  DDPM_SAMPLER_VP_EM,
+  DDPM_SAMPLER_VP_EI,
+  DDPM_SAMPLER_PF_EULER,
+  DDPM_SAMPLER_PF_HEUN,
+  DDPM_SAMPLER_OU_EM
+};
+enum { DDPM_DDPM_VAR = 0, DDPM_DDPM_LAST_NOISE };
+enum { DDPM_DDPM_VAR_BETA = 0, DDPM_DDPM_VAR_POSTERIOR, DDPM_DDPM_VAR_LIYAN };
+enum { DDPM_DDIM_ETA = 0 };
+enum { DDPM_SDE_LAST_NOISE = 0 }; /* vp-em, vp-ei, ou-em */
+
+/* 1 if the sampler adds noise on the step to the data end (p = 0). */
+int ddpm_sampler_last_noise(const ddpm_spec *sampler);
+/* 1 for the continuous-time samplers, which need a vp or ou schedule. */
+int ddpm_sampler_is_continuous(const ddpm_spec *sampler);
 
 /* Largest T and d accepted, so that sizes stay far from overflow; the
  * trajectory size n (T+1) d is checked separately (ddpm_run_check). */
 #define DDPM_T_MAX 10000000LL
 #define DDPM_D_MAX 1000000LL
 #define DDPM_N_MAX 1000000000LL
+
+/* Plain decimal text (what MPFR and strtod both read the same way). */
+int ddpm_decimal_text_ok(const char *s);
 
 /* Parses and validates a spec string of the given family. */
 int ddpm_spec_parse(ddpm_family family, const char *text, ddpm_spec *out, ddpm_err *e);
@@ -111,7 +136,16 @@ typedef struct {
   int spacing;         /* ddpm_spacing: which K of the T timesteps */
   long long steps_offset; /* leading spacing's offset */
   long long d;         /* dimension, from the target */
+  /* --score-error: perturbed score (spec/maths.md section 3) */
+  int score_error;     /* DDPM_SCORE_EXACT, _BIAS or _REL */
+  char score_error_text[DDPM_TEXT_MAX]; /* its decimal value */
+  double score_error_value;             /* nearest binary64 */
 } ddpm_run;
+
+enum { DDPM_SCORE_EXACT = 0, DDPM_SCORE_BIAS, DDPM_SCORE_REL };
+
+/* Parses --score-error's "bias=B" or "rel=R" into run (exit 2 on bad text). */
+int ddpm_score_error_parse(const char *text, ddpm_run *run, ddpm_err *e);
 
 /* T of a schedule spec (every schedule has T as its first key). */
 long long ddpm_schedule_T(const ddpm_spec *schedule);

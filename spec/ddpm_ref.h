@@ -54,19 +54,57 @@ void ddpm_ref_jump(const ddpm_ref_schedule *s, long long t, long long p, mpfr_t 
  * nearest at z's precision (Ziv's strategy on MPFI enclosures). */
 void ddpm_ref_gaussian(mpfr_t z, uint64_t seed, uint64_t i, uint32_t r, uint32_t j);
 
+/* The time grid of the continuous schedules vp and ou (spec/maths.md
+ * sections 2 and 4), from the schedule's decimal texts. */
 typedef struct {
-  int kind;
-  long long d;
-  mpfr_t mean, var; /* gauss */
+  long long T;
+  mpfr_t eps, end, rate0, slope; /* r(tau) = rate0 + slope tau */
+} ddpm_ref_grid;
+
+/* Initialises g for a vp or ou schedule (clear with ddpm_ref_grid_clear);
+ * returns 0, touching nothing, for any other schedule. */
+int ddpm_ref_grid_init(const ddpm_spec *schedule, mpfr_prec_t prec, ddpm_ref_grid *g);
+void ddpm_ref_grid_clear(ddpm_ref_grid *g);
+void ddpm_ref_grid_tau(mpfr_t tau, const ddpm_ref_grid *g, long long t);
+/* h = tau_t - tau_p = (end - eps)(t - p)/(T - 1), or tau_t when p = 0 */
+void ddpm_ref_grid_width(mpfr_t h, const ddpm_ref_grid *g, long long t, long long p);
+void ddpm_ref_grid_rate(mpfr_t r, const ddpm_ref_grid *g, mpfr_srcptr tau);
+
+/* The schedule at one time t, as the score needs it (pointers into the
+ * schedule's columns). */
+typedef struct {
+  mpfr_srcptr abar, oma, sqrt_abar, sqrt_oma;
+} ddpm_ref_time;
+
+/* A Gaussian-mixture target (spec/maths.md section 3) with its scratch. */
+typedef struct {
+  long long K, d;
+  mpfr_t *log_pi;      /* log of the normalised weights */
+  mpfr_t *mean, *var;  /* K x d, component-major */
+  mpfr_t *l;           /* scratch: K log-weights, then responsibilities */
+  mpfr_t m, v, dx, acc, total;
 } ddpm_ref_target;
 
 int ddpm_ref_target_init(const ddpm_spec *spec, mpfr_prec_t prec, ddpm_ref_target *tg,
                          ddpm_err *e);
 void ddpm_ref_target_clear(ddpm_ref_target *tg);
 
-/* s[j] <- score of the forward marginal at (abar, 1 - abar = oma), at x. */
-void ddpm_ref_target_score(const ddpm_ref_target *tg, mpfr_srcptr abar, mpfr_srcptr oma,
-                           mpfr_t *x, mpfr_t *s);
+/* s[j] <- score of the forward marginal at time t, at x (s and x distinct). */
+void ddpm_ref_target_score(ddpm_ref_target *tg, const ddpm_ref_time *at, mpfr_t *x, mpfr_t *s);
+
+/* --score-error applied to s[0..d-1]: s + B or s (1 + R); tmp is scratch. */
+void ddpm_ref_score_perturb(const ddpm_run *run, long long d, mpfr_t *s, mpfr_t tmp);
+
+/* Conversions between the score and the epsilon-, x0- and v-predictions at
+ * time t (spec/maths.md section 3); the output may not alias an input. */
+void ddpm_ref_score_to_eps(mpfr_t eps, const ddpm_ref_time *at, mpfr_srcptr s);
+void ddpm_ref_eps_to_score(mpfr_t s, const ddpm_ref_time *at, mpfr_srcptr eps);
+void ddpm_ref_score_to_x0(mpfr_t x0, const ddpm_ref_time *at, mpfr_srcptr x, mpfr_srcptr s);
+void ddpm_ref_x0_to_score(mpfr_t s, const ddpm_ref_time *at, mpfr_srcptr x, mpfr_srcptr x0);
+void ddpm_ref_score_to_v(mpfr_t v, const ddpm_ref_time *at, mpfr_srcptr x, mpfr_srcptr s,
+                         mpfr_t tmp);
+void ddpm_ref_v_to_score(mpfr_t s, const ddpm_ref_time *at, mpfr_srcptr x, mpfr_srcptr v,
+                         mpfr_t tmp);
 
 /* Receives every state value, row k = 0..steps, sample i, coordinate j, in
  * C order. Returns DDPM_OK or an error code to stop the run. */

@@ -24,7 +24,7 @@ START_TEST(defaults_and_canonical_form)
   ck_assert_int_eq(parse(DDPM_FAMILY_TARGET, "gauss:d=3,mean=-1.5e0,var=4", &s, &e), DDPM_OK);
   ck_assert_str_eq(s.canonical, "gauss:d=3,mean=-1.5e0,var=4");
   ck_assert_int_eq(parse(DDPM_FAMILY_SAMPLER, "ddpm", &s, &e), DDPM_OK);
-  ck_assert_str_eq(s.canonical, "ddpm:var=beta");
+  ck_assert_str_eq(s.canonical, "ddpm:var=beta,last_noise=no");
 }
 END_TEST
 
@@ -67,9 +67,15 @@ static const struct {
   {DDPM_FAMILY_TARGET, "gauss:mean=nan", "mean"},
   {DDPM_FAMILY_TARGET, "gauss:mean=1e200", "mean"},
   {DDPM_FAMILY_TARGET, "gauss:d=2,mean=1,,var=2", "empty item"},
-  {DDPM_FAMILY_TARGET, "gmm:x.json", "unknown target"},
-  {DDPM_FAMILY_SAMPLER, "ddpm:var=posterior", "var=posterior"},
-  {DDPM_FAMILY_SAMPLER, "ddim", "unknown sampler"},
+  {DDPM_FAMILY_TARGET, "gmm:no-such-file.json", "cannot open"},
+  {DDPM_FAMILY_TARGET, "gmm", "needs a file name"},
+  {DDPM_FAMILY_SAMPLER, "ddpm:var=exact", "var=exact"},
+  {DDPM_FAMILY_SAMPLER, "ddpm:last_noise=1", "last_noise=1"},
+  {DDPM_FAMILY_SAMPLER, "ddim:eta=1.5", "must be in [0, 1]"},
+  {DDPM_FAMILY_SAMPLER, "ddim:eta=-0.1", "must be in [0, 1]"},
+  {DDPM_FAMILY_SAMPLER, "ddim:eta=nan", "not a decimal"},
+  {DDPM_FAMILY_SAMPLER, "liyan-ode:eta=1", "unknown key"},
+  {DDPM_FAMILY_SAMPLER, "heun", "unknown sampler"},
 };
 
 START_TEST(bad_specs_rejected)
