@@ -9,16 +9,6 @@
 #include <string.h>
 
 #include "ddpm_fp.h"
-#include "ddpm_fp_step.h"
-
-typedef struct {
-  ddpm_fp_time at;  /* the score's time t */
-  ddpm_fp_affine k; /* the step (pf-heun: its Euler predictor) */
-  int heun;         /* pf-heun's corrector follows (never on the last step) */
-  ddpm_fp_time ap;  /* pf-heun: the time p of the second score */
-  ddpm_fp_affine k2;
-  double q;
-} step_plan;
 
 static ddpm_fp_time time_at(const ddpm_fp_schedule *sch, long long t)
 {
@@ -26,8 +16,8 @@ static ddpm_fp_time time_at(const ddpm_fp_schedule *sch, long long t)
   return at;
 }
 
-static void plan_step(const ddpm_run *run, const ddpm_fp_schedule *sch, const ddpm_fp_grid *g,
-                      long long t, long long p, step_plan *c)
+void ddpm_fp_plan_step(const ddpm_run *run, const ddpm_fp_schedule *sch, const ddpm_fp_grid *g,
+                       long long t, long long p, ddpm_fp_step_plan *c)
 {
   const ddpm_spec *sp = &run->sampler;
   const int noise = p > 0 || ddpm_sampler_last_noise(sp);
@@ -65,18 +55,18 @@ static void plan_step(const ddpm_run *run, const ddpm_fp_schedule *sch, const dd
   }
 }
 
-static step_plan *plan_run(const ddpm_run *run, const ddpm_fp_schedule *sch, ddpm_err *e)
+static ddpm_fp_step_plan *plan_run(const ddpm_run *run, const ddpm_fp_schedule *sch, ddpm_err *e)
 {
   const long long K = run->steps;
   ddpm_fp_grid g = {0};
   ddpm_fp_grid_init(&run->schedule, &g);
-  step_plan *plan = malloc((size_t)K * sizeof *plan);
+  ddpm_fp_step_plan *plan = malloc((size_t)K * sizeof *plan);
   long long *ts = malloc((size_t)K * sizeof *ts), *ps = malloc((size_t)K * sizeof *ps);
   if (!plan || !ts || !ps || ddpm_run_timesteps(run, ts, ps, e) != DDPM_OK) {
     free(plan);
     plan = NULL;
   } else {
-    for (long long k = 0; k < K; k++) plan_step(run, sch, &g, ts[k], ps[k], &plan[k]);
+    for (long long k = 0; k < K; k++) ddpm_fp_plan_step(run, sch, &g, ts[k], ps[k], &plan[k]);
   }
   free(ts);
   free(ps);
@@ -95,7 +85,7 @@ static void score(const ddpm_run *run, const ddpm_fp_target *tg, const ddpm_fp_t
   ddpm_fp_score_perturb(run, tg->d, s);
 }
 
-static void step(const ddpm_run *run, const ddpm_fp_target *tg, const step_plan *c,
+static void step(const ddpm_run *run, const ddpm_fp_target *tg, const ddpm_fp_step_plan *c,
                  long long i, long long k, const work *w)
 {
   const long long d = run->d;
@@ -122,7 +112,7 @@ static void step(const ddpm_run *run, const ddpm_fp_target *tg, const step_plan 
   }
 }
 
-static void run_sample(const ddpm_run *run, const ddpm_fp_target *tg, const step_plan *plan,
+static void run_sample(const ddpm_run *run, const ddpm_fp_target *tg, const ddpm_fp_step_plan *plan,
                        long long i, const work *w, double *traj, double *final)
 {
   const long long d = run->d, rowlen = run->n * d;
@@ -144,7 +134,7 @@ int ddpm_fp_run(const ddpm_run *run, int threads, double *traj, double *final,
   ddpm_fp_target tg;
   int rc = ddpm_fp_schedule_build(&run->schedule, &sch, e);
   if (rc != DDPM_OK) return rc;
-  step_plan *plan = plan_run(run, &sch, e);
+  ddpm_fp_step_plan *plan = plan_run(run, &sch, e);
   ddpm_fp_schedule_free(&sch);
   if (!plan) return ddpm_fail(e, DDPM_EINTERNAL, "sampler: out of memory for the step plan");
   rc = ddpm_fp_target_init(&run->target, &tg, e);

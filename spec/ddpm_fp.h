@@ -10,6 +10,7 @@
 
 #include "ddpm_error.h"
 #include "ddpm_model.h"
+#include "ddpm_fp_step.h"
 #include "schedule.acsl"
 
 typedef struct {
@@ -174,6 +175,24 @@ double ddpm_fp_grid_tau(const ddpm_fp_grid *g, long long t);
 /* tau_t - tau_p formed directly: (end - eps)/(T - 1) (t - p), or tau_t if p = 0 */
 double ddpm_fp_grid_width(const ddpm_fp_grid *g, long long t, long long p);
 double ddpm_fp_grid_rate(const ddpm_fp_grid *g, double tau);
+
+/* One planned reverse step from t to p (spec/maths.md section 4): where the
+ * score is evaluated and the affine coefficients, Y_p = a Y_t + b s + c Z;
+ * pf-heun adds its corrector Y_p = a2 Y_t + b2 s_t + (q Ytilde + q s_p(Ytilde))
+ * (not on the last step). A draw is made where c != 0. */
+typedef struct {
+  ddpm_fp_time at;   /* the score's time t */
+  ddpm_fp_affine k;  /* the step (pf-heun: its Euler predictor) */
+  int heun;          /* pf-heun's corrector follows */
+  ddpm_fp_time ap;   /* pf-heun: the time p of the second score */
+  ddpm_fp_affine k2; /* pf-heun: a2, b2 (c = 1) */
+  double q;
+} ddpm_fp_step_plan;
+
+/* Plans the step t -> p of a checked run on its schedule; g is the grid of a
+ * continuous schedule (ddpm_fp_grid_init), ignored otherwise. */
+void ddpm_fp_plan_step(const ddpm_run *run, const ddpm_fp_schedule *sch, const ddpm_fp_grid *g,
+                       long long t, long long p, ddpm_fp_step_plan *c);
 
 /* Runs the sampler for every sample. traj, if not NULL, receives the whole
  * trajectory (steps+1, n, d) in C order; final receives the last row (n, d).

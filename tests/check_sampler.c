@@ -16,6 +16,7 @@
 #include "ddpm_ref.h"
 #include "ddpm_spacing.h"
 #include "fp_error_bound.h"
+#include "run_util.h"
 #include "test_npy.h"
 
 #define U 0x1p-53
@@ -48,41 +49,8 @@ static const run_case cases[] = {
 
 static void make_run(const run_case *c, ddpm_run *run)
 {
-  ddpm_err e = {{0}};
-  memset(run, 0, sizeof *run);
-  ck_assert_int_eq(ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, c->schedule, &run->schedule, &e), 0);
-  ck_assert_int_eq(ddpm_spec_parse(DDPM_FAMILY_TARGET, c->target, &run->target, &e), 0);
-  ck_assert_int_eq(ddpm_spec_parse(DDPM_FAMILY_SAMPLER, "ddpm:var=beta", &run->sampler, &e), 0);
-  run->n = c->n;
-  run->seed = c->seed;
-  run->d = ddpm_target_dim(&run->target);
-  run->steps = c->steps ? c->steps : ddpm_schedule_T(&run->schedule);
-  run->spacing = c->spacing;
-  run->steps_offset = c->offset;
-  ck_assert_msg(ddpm_run_check(run, &e) == DDPM_OK, "%s", e.msg);
-}
-
-/* Oracle values rounded to double (the comparisons allow for that rounding). */
-typedef struct {
-  const ddpm_run *run;
-  double *x;
-} collect;
-
-static int collect_emit(void *ctx, long long k, long long i, long long j, mpfr_srcptr v)
-{
-  collect *c = ctx;
-  c->x[(k * c->run->n + i) * c->run->d + j] = mpfr_get_d(v, MPFR_RNDN);
-  return DDPM_OK;
-}
-
-static double *oracle_trajectory(const ddpm_run *run, long prec)
-{
-  size_t len = (size_t)(run->steps + 1) * (size_t)(run->n * run->d);
-  double *x = malloc(len * sizeof *x);
-  collect c = {run, x};
-  ddpm_err e = {{0}};
-  ck_assert_int_eq(ddpm_ref_run(run, prec, collect_emit, &c, &e), DDPM_OK);
-  return x;
+  test_make_run(run, c->schedule, c->target, "ddpm:var=beta", c->n, c->seed, c->steps,
+                c->spacing, c->offset);
 }
 
 START_TEST(oracle_equals_mpmath)
@@ -106,7 +74,7 @@ START_TEST(oracle_equals_mpmath)
   ck_assert_msg(rc != -1 && WEXITSTATUS(rc) == 0, "oracle script failed: %s", cmd);
   size_t count;
   double *mp = test_npy_read(path, &count, shape, sizeof shape);
-  double *ref = oracle_trajectory(&run, 256);
+  double *ref = test_oracle_trajectory(&run, 256);
   ck_assert_uint_eq(count, (size_t)(run.steps + 1) * (size_t)(run.n * run.d));
   for (size_t q = 0; q < count; q++)
     ck_assert_msg(ref[q] == mp[q], "case %d value %zu: oracle %.17g, mpmath %.17g", _i, q,
@@ -115,18 +83,6 @@ START_TEST(oracle_equals_mpmath)
   free(ref);
 }
 END_TEST
-
-/* Relative error of a binary64 coefficient against the oracle's. */
-static double rho(double fp, mpfr_srcptr ref)
-{
-  mpfr_t d;
-  mpfr_init2(d, 64);
-  mpfr_sub_d(d, ref, fp, MPFR_RNDN);
-  mpfr_div(d, d, ref, MPFR_RNDN);
-  double r = fabs(mpfr_get_d(d, MPFR_RNDN));
-  mpfr_clear(d);
-  return r;
-}
 
 /* Local error of one fast-path step at input magnitude ya (maths.md): the
  * coefficients' measured relative errors and one rounding per operation. */
@@ -159,7 +115,7 @@ START_TEST(fast_path_within_running_bound)
   ddpm_run run;
   make_run(c, &run);
   const long long n = run.n, d = run.d, T = run.steps, rowlen = n * d;
-  double *ref = oracle_trajectory(&run, 256);
+  double *ref = test_oracle_trajectory(&run, 256);
   double *fp = malloc((size_t)(T + 1) * (size_t)rowlen * sizeof *fp);
   double *final = malloc((size_t)rowlen * sizeof *final);
   ddpm_err e = {{0}};
@@ -195,10 +151,10 @@ START_TEST(fast_path_within_running_bound)
       s.mt = sqrt(abar) * mean;
       s.c = 1 / sqrt(mpfr_get_d(alpha_j, MPFR_RNDN));
       s.sigma = p > 0 ? sqrt(s.beta) : 0;
-      s.rb = rho(fb, beta_j);
-      s.ra = rho(fa, alpha_j);
-      s.rab = rho(fs.abar[t], rs.abar[t]);
-      s.roma = rho(fs.oma[t], rs.oma[t]);
+      s.rb = test_rel_error(fb, beta_j);
+      s.ra = test_rel_error(fa, alpha_j);
+      s.rab = test_rel_error(fs.abar[t], rs.abar[t]);
+      s.roma = test_rel_error(fs.oma[t], rs.oma[t]);
       double a = fabs(s.c * (1 - s.beta / s.vt)) * (1 + 1e-9); /* d y'/d y, padded */
       for (long long i = 0; i < n; i++) {
         if (p > 0) ddpm_fp_gaussians(run.seed, (uint64_t)i, (uint32_t)k, d, zbuf);

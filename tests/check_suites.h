@@ -9,6 +9,7 @@ Suite *noise_suite(void);
 Suite *spec_suite(void);
 Suite *schedule_suite(void);
 Suite *sampler_suite(void);
+Suite *family_suite(void);
 Suite *cli_suite(void);
 Suite *proofs_suite(void);
 
