@@ -383,6 +383,7 @@ static void affine_set(affine_info *ai, mpfr_srcptr a, mpfr_srcptr b, mpfr_srcpt
 typedef struct {
   double worst;       /* largest |fp - ref| / bound */
   double worst_steps; /* the same over rows 1..K (row 0 is the draw alone) */
+  double max_err;     /* largest |fp - ref| */
   double final_bound;
   double worst_coeff; /* largest rho(coefficient) / allowed */
 } family_result;
@@ -430,7 +431,7 @@ static void run_case_bound(const family_case *c, family_result *res)
   }
   long long *ts = malloc((size_t)K * sizeof *ts), *ps = malloc((size_t)K * sizeof *ps);
   ck_assert_int_eq(ddpm_run_timesteps(&run, ts, ps, &e), DDPM_OK);
-  res->worst = res->worst_steps = res->worst_coeff = 0;
+  res->worst = res->worst_steps = res->worst_coeff = res->max_err = 0;
   for (long long k = 0; k <= K; k++) {
     if (k > 0) {
       const long long t = ts[k - 1], p = ps[k - 1];
@@ -515,6 +516,7 @@ static void run_case_bound(const family_case *c, family_result *res)
                     fp[k * rowlen + q], xr);
       res->worst = fmax(res->worst, err / bound);
       if (k > 0) res->worst_steps = fmax(res->worst_steps, err / bound);
+      res->max_err = fmax(res->max_err, err);
     }
   }
   res->final_bound = 0;
@@ -536,10 +538,10 @@ START_TEST(fast_path_within_running_bound)
 {
   family_result r;
   run_case_bound(&cases[_i], &r);
-  printf("family %2d %-28s %-27s %-5s: fp error / bound <= %.3f (steps %.3f), final bound "
-         "%.3g, coefficients <= %.3f of allowed\n", _i, cases[_i].sampler, cases[_i].schedule,
-         strstr(cases[_i].target, "gmm") ? "gmm" : "gauss", r.worst, r.worst_steps,
-         r.final_bound, r.worst_coeff);
+  printf("family %2d %-28s %-27s %-5s: max |fp - ref| %.3g, final bound %.3g; error / bound "
+         "<= %.3f (steps %.3f); coefficients <= %.3f of allowed\n", _i, cases[_i].sampler,
+         cases[_i].schedule, strstr(cases[_i].target, "gmm") ? "gmm" : "gauss", r.max_err,
+         r.final_bound, r.worst, r.worst_steps, r.worst_coeff);
 }
 END_TEST
 
@@ -564,6 +566,18 @@ START_TEST(fast_path_independent_of_threads)
 }
 END_TEST
 
+/* The independent oracle's own consistency checks (tests/oracle/samplers.py:
+ * scores against numerical derivatives, Heun's order, ddim eta=1 = ddpm
+ * posterior, the affine table against the literal formulas, ...). */
+START_TEST(mpmath_oracle_selftest)
+{
+  char cmd[512];
+  snprintf(cmd, sizeof cmd, "%s tests/oracle/samplers.py --selftest > /dev/null", test_python());
+  int rc = system(cmd);
+  ck_assert_msg(rc != -1 && WEXITSTATUS(rc) == 0, "failed: %s", cmd);
+}
+END_TEST
+
 Suite *family_suite(void)
 {
   Suite *s = suite_create("family");
@@ -575,6 +589,7 @@ Suite *family_suite(void)
   TCase *tm = tcase_create("mpmath");
   tcase_set_timeout(tm, 900);
   tcase_add_loop_test(tm, oracle_equals_mpmath, 0, NCASES);
+  tcase_add_test(tm, mpmath_oracle_selftest);
   suite_add_tcase(s, tm);
   return s;
 }
