@@ -3,11 +3,13 @@
  * keeps its decimal text: the oracle reads the text exactly, the fast path
  * its nearest binary64 (strtod), so both engines start from the same input.
  *
- * json-c is lenient in places that would silently change the input, so the
- * text is also scanned here (scan_text): a repeated key (json-c keeps only
- * the last value), a \u0000 inside a key (json-c cuts the key there, so
- * "mean\u0000x" would read as "mean"), and numbers with a leading zero
- * ("00", "-01", which its strict mode lets through). */
+ * json-c (0.16, strict mode) is lenient in places that would silently
+ * change the input, so the text is also scanned here (scan_text): a
+ * repeated key (json-c keeps only the last value), a \u0000 inside a key
+ * (json-c cuts the key there, so "mean\u0000x" would read as "mean"),
+ * numbers with a leading zero ("00", "-01") and single-quoted keys, both of
+ * which its strict mode lets through. It also takes NaN and Infinity as
+ * numbers: ddpm_decimal_text_ok refuses their text. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -24,10 +26,11 @@
  * text has passed. */
 #define MIX_DEPTH_MAX 64
 
-/* Where a message comes from: "--OPT: KIND:PATH: ". */
+/* The file, and where a message comes from: "--OPT: KIND:PATH: " (path
+ * as shown: on one line, cut if very long). */
 typedef struct {
-  const char *opt, *kind;
-  char path[DDPM_TEXT_MAX + 32];
+  const char *file, *opt, *kind;
+  char path[256];
   ddpm_err *e;
 } mix_reader;
 
@@ -110,12 +113,12 @@ static void mix_weight_sum(ddpm_mixture *m)
 
 static int read_bytes(const mix_reader *r, char **out, size_t *outlen)
 {
-  FILE *f = fopen(r->path, "rb");
+  FILE *f = fopen(r->file, "rb");
   if (!f) return mix_fail(r, DDPM_EINPUT, "cannot open: %s", strerror(errno));
   char *buf = NULL;
   size_t len = 0, cap = 0;
   for (;;) {
-    if (len == cap) {
+    if (len + 1 >= cap) {
       /* one byte past the limit tells a too large file; one more for '\0' */
       size_t grown = cap ? 2 * cap : 65536;
       if (grown > (size_t)DDPM_MIX_FILE_MAX + 2) grown = (size_t)DDPM_MIX_FILE_MAX + 2;
@@ -179,7 +182,12 @@ static int scan_text(const char *buf, size_t len, long long *counts, long long *
   long long n = 0;
   for (size_t i = 0; i < len; i++) {
     char c = buf[i];
-    if (c == '"') {
+    if (c == '\'') {
+      /* json-c's strict mode takes 'key': refused, it is not JSON */
+      *bad = i;
+      *why = "single-quoted string (not JSON)";
+      return 1;
+    } else if (c == '"') {
       for (i++; i < len && buf[i] != '"'; i++)
         if (buf[i] == '\\') {
           if (i + 5 < len && strncmp(buf + i + 1, "u0000", 5) == 0) {
@@ -270,7 +278,8 @@ static int parse_json(const mix_reader *r, const char *buf, size_t len, json_obj
   size_t end = json_tokener_get_parse_end(tok);
   json_tokener_free(tok);
   long long line, col;
-  if (!top) {
+  /* a JSON null is returned as NULL with success: mix_fill refuses it */
+  if (!top && jerr != json_tokener_success) {
     if (jerr == json_tokener_error_parse_eof || jerr == json_tokener_continue)
       return mix_fail(r, DDPM_EINPUT, "truncated JSON (the file ends inside a value)");
     line_col(buf, end < len ? end : len, &line, &col);
@@ -425,15 +434,18 @@ static int mix_fill(const mix_reader *r, json_object *top, ddpm_mixture *m)
     return mix_fail(r, DDPM_EINPUT,
                     "top level: expected an object {\"components\": [...]}, found %s",
                     type_name(top));
+  /* json-c gives a JSON null as NULL: whether a key is there is told apart */
   json_object *comps = NULL;
+  int has_comps = 0;
   json_object_object_foreach(top, topkey, topval) {
     if (strcmp(topkey, "components") != 0)
       return mix_fail(r, DDPM_EINPUT,
                       "top level: unknown key \"%.60s\" (the only key is \"components\")",
                       topkey);
     comps = topval;
+    has_comps = 1;
   }
-  if (!comps) return mix_fail(r, DDPM_EINPUT, "top level: no \"components\" key");
+  if (!has_comps) return mix_fail(r, DDPM_EINPUT, "top level: no \"components\" key");
   if (!json_object_is_type(comps, json_type_array))
     return mix_fail(r, DDPM_EINPUT, "components: expected an array of components, found %s",
                     type_name(comps));
@@ -456,20 +468,25 @@ static int mix_fill(const mix_reader *r, json_object *top, ddpm_mixture *m)
                       "components[%lld]: expected an object with \"mean\" and \"var\", found %s",
                       k, type_name(c));
     json_object *weight = NULL, *mean = NULL, *var = NULL;
+    int has_weight = 0, has_mean = 0, has_var = 0;
     json_object_object_foreach(c, key, val) {
-      if (strcmp(key, "weight") == 0)
+      if (strcmp(key, "weight") == 0) {
         weight = val;
-      else if (strcmp(key, "mean") == 0)
+        has_weight = 1;
+      } else if (strcmp(key, "mean") == 0) {
         mean = val;
-      else if (strcmp(key, "var") == 0)
+        has_mean = 1;
+      } else if (strcmp(key, "var") == 0) {
         var = val;
-      else
+        has_var = 1;
+      } else {
         return mix_fail(r, DDPM_EINPUT,
                         "components[%lld]: unknown key \"%.60s\" (keys: weight, mean, var)",
                         k, key);
+      }
     }
-    if (!mean) return mix_fail(r, DDPM_EINPUT, "components[%lld]: no \"mean\" key", k);
-    if (!var) return mix_fail(r, DDPM_EINPUT, "components[%lld]: no \"var\" key", k);
+    if (!has_mean) return mix_fail(r, DDPM_EINPUT, "components[%lld]: no \"mean\" key", k);
+    if (!has_var) return mix_fail(r, DDPM_EINPUT, "components[%lld]: no \"var\" key", k);
     if (!json_object_is_type(mean, json_type_array))
       return mix_fail(r, DDPM_EINPUT,
                       "components[%lld].mean: expected an array of numbers, found %s", k,
@@ -504,7 +521,7 @@ static int mix_fill(const mix_reader *r, json_object *top, ddpm_mixture *m)
                       k, dm, d);
     }
 
-    if (weight) {
+    if (has_weight) {
       snprintf(at, sizeof at, "components[%lld].weight", k);
       int rc = number_text(r, weight, at, &m->weight_text[k], &m->weight[k]);
       if (rc == DDPM_OK) rc = positive_value(r, at, m->weight_text[k], m->weight[k]);
@@ -528,6 +545,7 @@ static int mix_fill(const mix_reader *r, json_object *top, ddpm_mixture *m)
 static void reader_init(mix_reader *r, const char *path, const char *family_opt,
                         const char *kind, ddpm_err *e)
 {
+  r->file = path;
   r->opt = family_opt;
   r->kind = kind;
   r->e = e;

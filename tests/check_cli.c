@@ -56,14 +56,38 @@ static void assert_no_output_left(const char *args)
   while ((ent = readdir(dp)) != NULL) {
     const char *nm = ent->d_name;
     if (!strcmp(nm, ".") || !strcmp(nm, "..") || !strcmp(nm, "stdout.txt") ||
-        !strcmp(nm, "stderr.txt") || !strcmp(nm, "keep"))
+        !strcmp(nm, "stderr.txt") || !strcmp(nm, "keep") || strstr(nm, ".json"))
       continue;
     ck_abort_msg("'%s' left '%s' behind", args, nm);
   }
   closedir(dp);
 }
 
-static void setup(void) { test_scratch_dir(scratch, sizeof scratch); }
+/* Target files the bad-input cases name, written into the scratch dir. */
+static const char *const target_files[][2] = {
+  {"zero_var.json", "{\"components\": [{\"mean\": [0, 1], \"var\": [1, 0]}]}"},
+  {"neg_weight.json", "{\"components\": [{\"weight\": -0.5, \"mean\": [0], \"var\": [1]},"
+                      " {\"weight\": 1.5, \"mean\": [1], \"var\": [1]}]}"},
+  {"dims.json", "{\"components\": [{\"mean\": [0, 0], \"var\": [1, 1]},"
+                " {\"mean\": [1], \"var\": [1]}]}"},
+  {"empty.json", "{\"components\": []}"},
+  {"two.json", "{\"components\": [{\"mean\": [0], \"var\": [1]}, {\"mean\": [1], \"var\": [1]}]}"},
+  {"truncated.json", "{\"components\": [{\"mean\": [0], \"var\": [1"},
+  {"ok.json", "{\"components\": [{\"mean\": [0, 1], \"var\": [1, 2]}]}"},
+};
+
+static void setup(void)
+{
+  test_scratch_dir(scratch, sizeof scratch);
+  for (size_t q = 0; q < sizeof target_files / sizeof target_files[0]; q++) {
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", scratch, target_files[q][0]);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(target_files[q][1], f);
+    fclose(f);
+  }
+}
 
 #define RUN "--target gauss:d=3,mean=1,var=4 --n 2 --seed 42"
 static const struct {
@@ -108,6 +132,21 @@ static const struct {
   {"sample " RUN " -o keep", "already exists"},
   {"sample " RUN " -o keep --force", "not ddpmref output"},
   {"trace --target gauss:d=1000000 --n 1000000000 --seed 1 -o out", "--n"},
+  {"sample --target gmm:zero_var.json --n 2 --seed 1 -o out", "var[1]"},
+  {"sample --target gmm:neg_weight.json --n 2 --seed 1 -o out", "weight"},
+  {"sample --target gmm:dims.json --n 2 --seed 1 -o out", "components[1]"},
+  {"sample --target gmm:empty.json --n 2 --seed 1 -o out", "components"},
+  {"sample --target gauss:two.json --n 2 --seed 1 -o out", "component"},
+  {"sample --target gmm:truncated.json --n 2 --seed 1 -o out", "truncated.json"},
+  {"sample --target gmm:missing.json --n 2 --seed 1 -o out", "cannot open"},
+  {"sample --target gmm --n 2 --seed 1 -o out", "file name"},
+  {"sample --target gmm:ok.json --sampler vp-em --n 2 --seed 1 -o out", "vp or ou"},
+  {"sample --target gmm:ok.json --schedule vp --sampler ou-em --n 2 --seed 1 -o out", "ou"},
+  {"sample " RUN " --sampler ddim:eta=2 -o out", "eta=2"},
+  {"sample " RUN " --sampler pf-heun:eta=1 -o out", "eta"},
+  {"sample " RUN " --score-error bias -o out", "--score-error"},
+  {"sample " RUN " --score-error rel=inf -o out", "--score-error"},
+  {"sample " RUN " --score-error scale=2 -o out", "--score-error"},
 };
 
 START_TEST(bad_input_exit_2)
@@ -139,6 +178,38 @@ START_TEST(must_show_trace_example)
   ck_assert_uint_eq(count, 51 * 2 * 3);
   free(x);
   ck_assert(exists("out/x_ref.txt") && exists("out/meta.json") && !exists("out/x_fp.npy"));
+}
+END_TEST
+
+/* Issue 4's must-show: every sampler traced on a 2-component GMM in d = 2
+ * with both engines; meta.json records the file's mixture, normalised. */
+static const char *const gmm_traces[] = {
+  "--schedule linear:T=30 --sampler ddpm:var=posterior",
+  "--schedule linear:T=30 --sampler ddim:eta=0.5 --steps 7 --spacing trailing",
+  "--schedule linear:T=30 --sampler liyan-ode",
+  "--schedule vp:T=30 --sampler vp-em",
+  "--schedule vp:T=30 --sampler vp-ei",
+  "--schedule vp:T=30 --sampler pf-euler",
+  "--schedule vp:T=30 --sampler pf-heun --score-error rel=0.1",
+  "--schedule ou:T=30 --sampler ou-em --score-error bias=-0.25",
+};
+
+START_TEST(gmm_trace_both_engines)
+{
+  char err[4096], cmd[2048];
+  snprintf(cmd, sizeof cmd,
+           "trace --target gmm:%s/tests/data/mixtures/unnormalised.json %s --n 2 --seed 5 -o g",
+           repo_root(), gmm_traces[_i]);
+  int rc = run_cli(cmd, err, sizeof err);
+  ck_assert_msg(rc == 0, "%s: exit %d: %s", cmd, rc, err);
+  snprintf(cmd, sizeof cmd,
+           "cd %s && grep -q '\"weights_normalised\": true' g/meta.json && "
+           "grep -q '\"weight\": \"2\"' g/meta.json && %s -c \"import numpy as np;"
+           " r=np.load('g/x_ref.npy'); f=np.load('g/x_fp.npy'); assert r.shape==f.shape;"
+           " assert r.shape[1:]==(2,1); assert np.isfinite(r).all()\"",
+           scratch, test_python());
+  rc = system(cmd);
+  ck_assert_msg(rc != -1 && WEXITSTATUS(rc) == 0, "%s", cmd);
 }
 END_TEST
 
@@ -234,6 +305,8 @@ Suite *cli_suite(void)
   tcase_add_checked_fixture(tc, setup, NULL);
   tcase_set_timeout(tc, 120);
   tcase_add_loop_test(tc, bad_input_exit_2, 0, (int)(sizeof bad / sizeof bad[0]));
+  tcase_add_loop_test(tc, gmm_trace_both_engines, 0,
+                      (int)(sizeof gmm_traces / sizeof gmm_traces[0]));
   tcase_add_test(tc, must_show_trace_example);
   tcase_add_test(tc, help_and_version);
   tcase_add_test(tc, deterministic_and_loadable);

@@ -10,6 +10,7 @@ Suite *spec_suite(void);
 Suite *schedule_suite(void);
 Suite *sampler_suite(void);
 Suite *family_suite(void);
+Suite *mixture_suite(void);
 Suite *cli_suite(void);
 Suite *proofs_suite(void);
 
