@@ -32,6 +32,8 @@ int main(void)
   srunner_add_suite(sr, sampler_suite());
   srunner_add_suite(sr, family_suite());
   srunner_add_suite(sr, mixture_suite());
+  srunner_add_suite(sr, stats_suite());
+  srunner_add_suite(sr, predict_suite());
   srunner_add_suite(sr, cli_suite());
   srunner_add_suite(sr, proofs_suite());
   srunner_run_all(sr, CK_NORMAL);

@@ -11,6 +11,8 @@ Suite *schedule_suite(void);
 Suite *sampler_suite(void);
 Suite *family_suite(void);
 Suite *mixture_suite(void);
+Suite *stats_suite(void);
+Suite *predict_suite(void);
 Suite *cli_suite(void);
 Suite *proofs_suite(void);
 
