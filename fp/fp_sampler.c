@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ddpm_fp.h"
+#include "ddpm_fp_step.h"
 
 static ddpm_fp_time time_at(const ddpm_fp_schedule *sch, long long t)
 {

@@ -10,7 +10,7 @@
 
 #include "ddpm_error.h"
 #include "ddpm_model.h"
-#include "ddpm_fp_step.h"
+#include "ddpm_fp_affine.h"
 #include "schedule.acsl"
 
 typedef struct {
