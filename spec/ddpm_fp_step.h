@@ -8,9 +8,7 @@
 #ifndef DDPM_FP_STEP_H
 #define DDPM_FP_STEP_H
 
-typedef struct {
-  double a, b, c; /* y' = a y + b s + c z */
-} ddpm_fp_affine;
+#include "ddpm_fp_affine.h"
 
 /* y' = (a y + b s) + c z, each operation rounded to nearest (no FMA). */
 static inline double ddpm_fp_affine_apply(double a, double y, double b, double s, double c,
