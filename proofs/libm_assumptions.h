@@ -17,12 +17,14 @@
  *   - fmin is exact (C11 F.10.9.2: the smaller argument, no rounding).
  * errno is not modelled: glibc may set errno (ERANGE when exp overflows);
  * the builders never read errno, so the values proved are unaffected.
- * Every clause is listed in proofs/report.md as an assumption (L1..L8). */
+ * Every clause is listed in proofs/report.md as an assumption (L1..L9; L9
+ * replaces L1 in the integrator-bound proofs, see below). */
 #ifndef DDPM_LIBM_ASSUMPTIONS_H
 #define DDPM_LIBM_ASSUMPTIONS_H
 
 #define __FC_MATH 1 /* Frama-C's math.h (and its contracts) is not used */
 
+#ifndef DDPM_LIBM_SQRT_CR
 /* L1 sqrt: correctly rounded and monotonic; sqrt(2^-20) = 2^-10,
    sqrt(2^-8) = 2^-4 exactly, sqrt(0.75) = 0.8660... < 0.87. */
 /*@ requires sqrt_dom: \is_finite(x) && 0x1p-20 <= x <= 0x1.8p-1;
@@ -32,6 +34,23 @@
     ensures sqrt_hi:  x >= 0x1p-8 ==> \result >= 0x1p-4;
 */
 extern double sqrt(double x);
+#else
+#include "step.acsl" /* rnd64 */
+
+/* L9 sqrt, used instead of L1 by the integrator-bound proofs only (proofs/run
+   steps 9-12, which define DDPM_LIBM_SQRT_CR): IEEE-754 correct rounding,
+   the property of x86-64's sqrtsd instruction, which glibc's sqrt is on
+   x86-64: for every finite x >= 0 the result is the real square root of x
+   rounded to the nearest binary64, ties to even (rnd64, spec/step.acsl; its
+   meaning is given by proofs/step_fp.driver as Why3's Float64.round RNE).
+   It implies L1 on L1's domain. */
+/*@ requires sqrt_dom: \is_finite(x) && x >= 0.0;
+    assigns \nothing;
+    ensures sqrt_fin: \is_finite(\result);
+    ensures sqrt_cr:  \result == rnd64(\sqrt(x));
+*/
+extern double sqrt(double x);
+#endif
 
 /* L2 sin: on [2^-30, 3.138671875] (inside (0, pi)), sin >= min(sin 2^-30,
    sin 3.138671875) = min(9.3e-10, 2.9e-3) > 2^-31 with a margin of far more

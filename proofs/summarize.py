@@ -110,9 +110,66 @@ STEPS.update({
         model="WP Typed memory model, machine integers (+int; -warn-signed-downcast)",
     ),
 })
+# Integrator bounds of the reverse step (fp/fp_coeffs.c, spec/ddpm_fp_step.h,
+# proofs/step_*.c): four WP runs (proofs/run steps 9-12).
+STEP_PREFIX = "typed_ref_step_fp_"
+STEP_MODEL = ("WP Typed+ref memory model (by-reference pointer arguments), "
+              "IEEE-754 binary64 float model (+float), machine integers (+int); "
+              "proofs/step_fp.driver; sqrt through assumption L9 "
+              "(proofs/libm_assumptions.h)")
+COEFF_FNS = ["ddpm_fp_coeffs_ddpm", "ddpm_fp_coeffs_ddim", "ddpm_fp_coeffs_liyan_ode",
+             "ddpm_fp_coeffs_em", "ddpm_fp_coeffs_ei", "ddpm_fp_coeffs_pf_euler",
+             "ddpm_fp_coeffs_heun"]
+KERNEL_FNS = ["ddpm_fp_affine_apply", "ddpm_fp_affine_lemma"]
+GHOST_FNS = ["ddim_b_lemma"]
+BOUND_FNS = ["step_bound_ddpm", "step_bound_ddim", "step_bound_liyan_ode",
+             "step_bound_em", "step_bound_ei", "step_bound_pf_euler",
+             "step_bound_pf_heun"]
+STEPS.update({
+    "wp_step_lemmas.log": dict(
+        kind="wp",
+        short="WP, real lemmas",
+        title="WP: the real-number lemmas of the integrator bounds (proofs/step_lemmas.c)",
+        functions=[],
+        goal_prefix=STEP_PREFIX,
+        extra_prefix="lemma_",
+        provers="z3 4.8.12, cvc5 1.0.3 (-wp-prover z3,cvc5, timeout 20 s)",
+        model="real numbers (lemmas over ACSL reals; " + STEP_MODEL + ")",
+    ),
+    "wp_step_coeffs.log": dict(
+        kind="wp",
+        short="WP, float model (Gappa)",
+        title="WP: coefficient functions (fp/fp_coeffs.c) and affine kernel (spec/ddpm_fp_step.h), all but the goals of the next run",
+        functions=COEFF_FNS + GHOST_FNS + KERNEL_FNS,
+        goal_prefix=STEP_PREFIX,
+        provers="Qed, Gappa 1.4.1 (-wp-prover gappa, timeout 30 s)",
+        model=STEP_MODEL,
+    ),
+    "wp_step_coeffs_smt.log": dict(
+        kind="wp",
+        short="WP, float model (cvc5)",
+        title="WP: the same functions' goals without float operations (-wp-prop @complete_behaviors, ratio, lem_*)",
+        functions=["ddpm_fp_coeffs_ddpm", "ddpm_fp_coeffs_ddim", "ddpm_fp_coeffs_em",
+                   "ddpm_fp_coeffs_ei", "ddim_b_lemma", "ddpm_fp_affine_lemma"],
+        goal_prefix=STEP_PREFIX,
+        provers="Qed, cvc5 1.0.3 (-wp-prover cvc5, timeout 20 s)",
+        model=STEP_MODEL,
+    ),
+    "wp_step_bounds.log": dict(
+        kind="wp",
+        short="WP, float model (cvc5)",
+        title="WP: per-sampler bounds (proofs/step_bounds.c: coefficient function + kernel)",
+        functions=BOUND_FNS,
+        goal_prefix=STEP_PREFIX,
+        provers="Qed, cvc5 1.0.3 (-wp-prover cvc5, timeout 20 s)",
+        model=STEP_MODEL,
+    ),
+})
 STEP_ORDER = ["eva_schedule.log", "wp_schedule.log", "wp_linear_frac.log",
               "wp_philox.log", "eva_builders.log", "wp_builders.log",
-              "wp_builder_helpers.log", "spacing_run.log"]
+              "wp_builder_helpers.log", "spacing_run.log",
+              "wp_step_lemmas.log", "wp_step_coeffs.log", "wp_step_coeffs_smt.log",
+              "wp_step_bounds.log"]
 
 # --------------------------------------------------------------------------
 # Parsers
@@ -137,9 +194,11 @@ def read(path):
         return None
 
 
-def goal_function(goal, functions):
-    """typed_<function>_<property> -> function (longest known prefix)."""
-    name = goal[len("typed_"):] if goal.startswith("typed_") else goal
+def goal_function(goal, functions, prefix="typed_"):
+    """<prefix><function>_<property> -> function (longest known prefix);
+    the prefix is WP's model name (typed_, or typed_ref_step_fp_ for the
+    Typed+ref model with proofs/step_fp.driver)."""
+    name = goal[len(prefix):] if goal.startswith(prefix) else goal
     best = None
     for f in functions:
         if name == f or name.startswith(f + "_"):
@@ -167,9 +226,10 @@ def parse_wp(lines, rc, spec):
     for f in spec["functions"]:
         res["per_fn"][f] = [0, 0]
     extra = spec.get("extra_prefix")
+    prefix = spec.get("goal_prefix", "typed_")
     for goal, ok in sorted(seen.items()):
-        f = goal_function(goal, spec["functions"])
-        if f == "(other)" and extra and goal.startswith("typed_" + extra):
+        f = goal_function(goal, spec["functions"], prefix)
+        if f == "(other)" and extra and goal.startswith(prefix + extra):
             f = extra + "* (lemma functions)"
         res["per_fn"].setdefault(f, [0, 0])
         res["per_fn"][f][0] += 1
@@ -570,6 +630,109 @@ NOT_PROVED = [
 ]
 
 
+# --------------------------------------------------------------------------
+# Integrator bounds (report text)
+# --------------------------------------------------------------------------
+
+STEP_DOC = [
+    ("ddpm_fp_affine_apply", "affine kernel y' = (a y + b s) + c z",
+     "spec/ddpm_fp_step.h (static inline; analysed as included by fp/fp_coeffs.c), ghost lemma ddpm_fp_affine_lemma",
+     "a, y, b, s, c, z finite; |a|, |b|, |c| <= 2^600; |y|, |s|, |z| <= 2^400.",
+     [
+        "res_fin: the result is finite (no overflow, no NaN) [binary64: WP float model, Gappa]",
+        "every rounded operation (3 products, 2 sums): finite, |p_i| <= 2^1000, |s1| <= 2^1001, and |fl(x) - x| - 2^-53 |x| <= 2^-1074 [Gappa]",
+        "res_bnd: |y'| <= (|a y| + |b s| + |c z|)(1 + 2^-51) + 2^-1070 [binary64: Gappa per operation; the real step in the ghost lemma ddpm_fp_affine_lemma, cvc5]",
+        "res_err (per-step rounding error of the update): |y' - (a y + b s + c z)| <= (3 + 2^-27) 2^-53 (|a y| + |b s| + |c z|) + 2^-1070 [same]",
+     ]),
+    ("ddpm_fp_coeffs_ddpm", "ddpm (var = beta | posterior | liyan)",
+     "fp/fp_coeffs.c, contract in spec/ddpm_fp_step.h",
+     "beta_j in [0, 1], alpha_j in [2^-54, 1], btilde_j in [0, 1] (finite); relative-error clauses for beta_j >= 2^-900.",
+     [
+        "a = fl(1/fl(sqrt alpha_j)): finite, 1 <= a <= 2^27, relative error <= 1.0039 * 2^-52 w.r.t. 1/sqrt(alpha_j)",
+        "b = fl(beta_j a): finite, 0 <= b <= 2^27, relative error <= 3.008 * 2^-53 w.r.t. beta_j/sqrt(alpha_j)",
+        "c: 0 without noise; posterior: c = fl(sqrt btilde_j) in [0, 1], relative error <= 2^-53 (btilde_j > 0; c = 0 for btilde_j = 0); liyan: c = fl(sqrt fl(beta_j/alpha_j)) in [0, 2^27], relative error <= 1.504 * 2^-53; beta: c = fl(sqrt beta_j) in [0, 1], relative error <= 2^-53",
+        "behaviours complete and disjoint; every operation finite (RTE) [all: binary64, WP float model, Gappa; completeness: cvc5]",
+     ]),
+    ("ddpm_fp_coeffs_ddim", "ddim (0 <= eta <= 1)",
+     "fp/fp_coeffs.c (with the ghost lemma function ddim_b_lemma), contract in spec/ddpm_fp_step.h",
+     "eta in [0, 1], beta_j in [0, 1], alpha_j in [2^-54, 1], 1 - abar_t in [2^-1000, 1], 0 <= 1 - abar_p <= 1 - abar_t; the bound on b for beta_j >= 2^-300 and 1 - abar_t >= 2^-600.",
+     [
+        "a as for ddpm (finite, [1, 2^27], relative error <= 1.0039 * 2^-52)",
+        "sigma^2 finite in [0, 1] (0 when eta = 0 or p = 0); q2 (1 - abar_p - sigma^2) finite, >= 0; A, Q finite, Q >= 0 [Gappa; (1 - abar_p)/(1 - abar_t) <= 1 by cvc5]",
+        "c = fl(sqrt sigma^2): finite, in [0, 1]; c = 0 when eta = 0 or p = 0",
+        "b finite, 0 <= b <= 2^560; b within relative 2^-50 of sqrt(1-abar_t) (beta_j/alpha_j + sigma^2)/(sqrt((1-abar_t)/alpha_j) + Q) (sigma^2, Q the computed values; assertion b_of) [Gappa]",
+        "b_bnd: b <= sqrt(1-abar_t) (beta_j/alpha_j + 1)/sqrt((1-abar_t)/alpha_j) (1 + 2^-50) (= (beta_j + alpha_j)/sqrt(alpha_j) in real numbers); b_bnd0 (eta = 0 or p = 0): the same with sigma^2 = 0 (= beta_j/sqrt(alpha_j)) [lemmas ddim_b_*, ghost lemma ddim_b_lemma: cvc5, z3]",
+     ]),
+    ("ddpm_fp_coeffs_liyan_ode", "liyan-ode",
+     "fp/fp_coeffs.c, contract in spec/ddpm_fp_step.h",
+     "beta_j in [0, 1], alpha_j in [2^-54, 1]; relative error of b for beta_j >= 2^-900.",
+     [
+        "a as for ddpm; b = fl(0.5 fl(beta_j a)): finite in [0, 2^26], relative error <= 3.008 * 2^-53 w.r.t. beta_j/(2 sqrt(alpha_j)); c = 0 [Gappa]",
+     ]),
+    ("ddpm_fp_coeffs_em", "vp-em, ou-em",
+     "fp/fp_coeffs.c, contract in spec/ddpm_fp_step.h",
+     "h in [2^-60, 16], r in [2^-60, 20.125] (vp: h <= 1, beta_max <= 20; ou: horizon <= 16, r = 2).",
+     [
+        "a = fl(1 + fl(0.5 fl(h r))): finite in [1, 162], relative error <= 2^-52 w.r.t. 1 + h r/2; b = fl(h r): finite in (0, 322], relative error <= 2^-53; c = fl(sqrt fl(h r)) in (0, 18], relative error <= 1.504 * 2^-53 (noise), 0 (no noise) [Gappa]",
+     ]),
+    ("ddpm_fp_coeffs_ei", "vp-ei",
+     "fp/fp_coeffs.c, contract in spec/ddpm_fp_step.h",
+     "beta_j in [0, 1], alpha_j in [2^-54, 1]; relative errors for beta_j >= 2^-900.",
+     [
+        "a as for ddpm; b = fl(fl(2 beta_j)/fl(sa fl(1 + sa))), sa = fl(sqrt alpha_j): finite in [0, 2^28], relative error <= 5.516 * 2^-53 w.r.t. 2 beta_j/(sqrt(alpha_j)(1 + sqrt(alpha_j))); c = fl(sqrt fl(beta_j/alpha_j)) in [0, 2^27], relative error <= 1.504 * 2^-53 (noise), 0 (no noise) [Gappa]",
+     ]),
+    ("ddpm_fp_coeffs_pf_euler", "pf-euler (and pf-heun's predictor)",
+     "fp/fp_coeffs.c, contract in spec/ddpm_fp_step.h",
+     "h in [2^-60, 16], r in [2^-60, 20.125].",
+     [
+        "a = fl(1 + half), half = fl(0.5 fl(h r)): a finite in [1, 162], relative error <= 2^-52 w.r.t. 1 + h r/2; b = half in (0, 161], relative error <= 2^-53; c = 0 [Gappa]",
+     ]),
+    ("ddpm_fp_coeffs_heun", "pf-heun's corrector",
+     "fp/fp_coeffs.c, contract in spec/ddpm_fp_step.h",
+     "h in [2^-60, 16], r_t, r_p in [2^-60, 20.125].",
+     [
+        "a finite in [1, 81.5], relative error <= 2^-52 w.r.t. 1 + h r_t/4; b in (0, 80.5], relative error <= 2^-53 w.r.t. h r_t/4; c = 1; q in (0, 80.5], relative error <= 2^-53 w.r.t. h r_p/4 [Gappa]",
+     ]),
+]
+
+BOUND_DOC = [
+    ("step_bound_ddpm", "ddpm", "beta_j in [2^-900, 1], alpha_j in [2^-54, 1], btilde_j = 0 or in [2^-1074, 1]",
+     "(R + beta_j S)/sqrt(alpha_j) + sigma Z, sigma = 0 (no noise), sqrt(btilde_j) (posterior), sqrt(beta_j/alpha_j) (liyan), sqrt(beta_j) (beta)"),
+    ("step_bound_ddim", "ddim", "eta in [0, 1], beta_j in [2^-300, 1], alpha_j in [2^-54, 1], 1 - abar_t in [2^-600, 1], 0 <= 1 - abar_p <= 1 - abar_t",
+     "R/sqrt(alpha_j) + B S + Z with B = sqrt(1-abar_t)(beta_j/alpha_j + 1)/sqrt((1-abar_t)/alpha_j) (= (beta_j + alpha_j)/sqrt(alpha_j)); for eta = 0 or p = 0: R/sqrt(alpha_j) + B0 S with B0 = sqrt(1-abar_t)(beta_j/alpha_j)/sqrt((1-abar_t)/alpha_j) (= beta_j/sqrt(alpha_j))"),
+    ("step_bound_liyan_ode", "liyan-ode", "beta_j in [2^-900, 1], alpha_j in [2^-54, 1]",
+     "R/sqrt(alpha_j) + beta_j S/(2 sqrt(alpha_j))"),
+    ("step_bound_em", "vp-em, ou-em", "h in [2^-60, 16], r in [2^-60, 20.125]",
+     "(1 + h r/2) R + h r S + sqrt(h r) Z (no noise: without the Z term)"),
+    ("step_bound_ei", "vp-ei", "beta_j in [2^-900, 1], alpha_j in [2^-54, 1]",
+     "R/sqrt(alpha_j) + 2 beta_j S/(sqrt(alpha_j)(1 + sqrt(alpha_j))) + sqrt(beta_j/alpha_j) Z (no noise: without the Z term)"),
+    ("step_bound_pf_euler", "pf-euler", "h in [2^-60, 16], r in [2^-60, 20.125]",
+     "(1 + h r/2) R + (h r/2) S"),
+    ("step_bound_pf_heun", "pf-heun (a step with p > 0: predictor, score s2 at it with |s2| <= S2, corrector)", "h in [2^-60, 16], r_t, r_p in [2^-60, 20.125]; R, S, S2 <= 2^380",
+     "(1 + h r_t/4) R + (h r_t/4) S + W, with W = (h r_p/4)(YT + S2)(1 + 2^-49) + 2^-1069 and YT = ((1 + h r_t/2) R + (h r_t/2) S)(1 + 2^-49) + 2^-1069 the bound on the predictor"),
+]
+
+ASSUME_STEP = [
+    ("I1", "The preconditions of each contract (domains above; spec/ddpm_fp_step.h, proofs/step_bounds.c). alpha_j >= 2^-54 covers every nonzero alpha_j that ddpm_fp_jump can return (1 - q for a double q <= 1 is 0 or >= 2^-53); alpha_j = 0 is outside the domain (see Not proved). The wrappers take |y| <= R, |s| <= S, |z| <= Z with R, S, Z <= 2^400 (pf-heun: 2^380) and bounds on the score and noise as hypotheses."),
+    ("I2", "IEEE-754 binary64, round to nearest even, each operation rounded separately, as in S5/B5 (-ffp-contract=off, no -ffast-math, SSE2). The annotations change no code: fp/fp_coeffs.c compiles to the same machine code with and without them (gcc -O2, checked)."),
+    ("I3", "libm: sqrt only, through L9 (correct rounding), which replaces L1 in these runs (-DDDPM_LIBM_SQRT_CR)."),
+    ("I4", "Memory model Typed+ref: WP treats the coefficient functions' pointer arguments as by-reference and states the model hypotheses \\valid(k) (and \\valid(q), \\separated(k, q) for pf-heun); these are exactly the functions' own preconditions 'valid'. In the wrappers the arguments are distinct local variables."),
+    ("I5", "The helpers of spec/step.acsl have the Why3 meanings of proofs/step_fp.mlw (bound by proofs/step_fp.driver): rnd64 = Float64.round RNE; rnd_err, rel_err, radd, rmul, rdiv the exact real operations."),
+    ("I6", "The lemmas of proofs/step_lemmas.c are proved in run 9 (each from the lemmas above it) and are hypotheses of runs 10-12."),
+    ("I7", "Ghost code (not compiled): ghost variables name subterms of the C expressions (WP gives them the same terms); the ghost functions ddpm_fp_affine_lemma and ddim_b_lemma have empty bodies, their contracts (lem_*) are proved in run 11 and their preconditions at their one call each (run 10)."),
+    ("I8", "Runs 10 and 11 split the same functions' goals by prover (-wp-prop: run 11 takes @complete_behaviors, ratio and lem_*, run 10 the rest); together they cover every goal of these functions."),
+    ("I9", "The wrappers of proofs/step_bounds.c make the calls fp/fp_sampler.c makes (ddpm_fp_plan_step and step: the coefficient function, then ddpm_fp_affine_apply with c = 0, z = 0 for noise-free steps and pf-heun's w = q Ytilde + q s2); fp_sampler.c itself is not analysed, so the per-sampler bounds hold for it as long as it keeps making these calls."),
+    ("I10", "Trusted: Frama-C 25 (kernel, RTE, WP, Qed and its float library), Why3 1.5.1 and its drivers (gappa, z3), proofs/why3/cvc5.drv, Gappa 1.4.1, cvc5 1.0.3, z3 4.8.12."),
+]
+
+NOT_PROVED_STEP = [
+    "alpha_j = 0: ddpm_fp_jump returns alpha_j = 1 - q = 0 when q rounds to 1 (the product of the jump's alphas below about 2^-54 with some beta_t > 1/2); then a = 1/sqrt(0) = +inf and the fast path writes NaN samples with exit code 0. Reproduced: `ddpmref sample --target gauss:d=2,mean=0,var=1 --schedule ou:T=30,horizon=66.7,eps=0.01 --sampler ddpm:var=beta --steps 1 --spacing trailing` (also ddim:eta=0, vp-ei); the schedule passes the run-time checks (abar_T = 1.2e-58). Outside every contract here (alpha_j >= 2^-54).",
+    "The end-to-end rounding error of a sampler step w.r.t. the exact update with the exact coefficients is not one WP contract: its ingredients are (the kernel's res_err and each coefficient's relative error), but the last step, |(a - A) y| <= e A R, is a nonlinear inequality that z3 and cvc5 did not prove here. By hand: |y' - (A y + B s + C z)| <= (3 + 2^-27) 2^-53 M + e M' + 2^-1070, with M = |a y| + |b s| + |c z| <= (1 + e) M', M' = A |y| + B |s| + C |z| and e the largest relative error of the sampler's coefficients (at most 5.516 * 2^-53, vp-ei's b).",
+    "ddim: the proved bound on b drops Q (and raises sigma^2 to 1 unless sigma = 0); b <= sqrt(1 - abar_t)(A - Q), the table's value, needs the schedule relation between 1 - abar_t, 1 - abar_p and alpha_j, which the box domain does not state. b's relative error w.r.t. the table formula is stated only for its last five operations (assertion b_of).",
+    "ddpm: b <= a (monotonic rounding of beta_j a <= a) is not stated: Gappa reasons with error bounds, not monotonicity, and cvc5's bit-level multiplier timed out; b <= 2^27 and its relative error are proved instead.",
+]
+
+
 def cmd_final(outdir, total_ms, report):
     steps = []
     tsv = read(os.path.join(outdir, "steps.tsv")) or []
@@ -812,6 +975,70 @@ def write_report(path, results, status, ok, problems):
     w("")
     for k, a in ASSUME_SPACING:
         w("- %s. %s" % (k, a))
+    w("")
+    w("## Integrator bounds of the reverse step (fp/fp_coeffs.c, spec/ddpm_fp_step.h)")
+    w("")
+    w("Every result below is about the binary64 computation (WP's IEEE float "
+      "model), except the lemmas (real numbers). Runs: 9 %s; 10 %s; 11 %s; 12 %s. "
+      "Model: %s. Assumptions: I1-I10 and L9."
+      % (STEPS["wp_step_lemmas.log"]["provers"], STEPS["wp_step_coeffs.log"]["provers"],
+         STEPS["wp_step_coeffs_smt.log"]["provers"], STEPS["wp_step_bounds.log"]["provers"],
+         STEP_MODEL))
+    w("")
+    step_logs = ["wp_step_lemmas.log", "wp_step_coeffs.log", "wp_step_coeffs_smt.log",
+                 "wp_step_bounds.log"]
+    def step_counts(fn):
+        g = p = 0
+        for log in step_logs:
+            res = results.get(log)
+            if res is not None and fn in res["per_fn"]:
+                g += res["per_fn"][fn][0]
+                p += res["per_fn"][fn][1]
+        return g, p
+    w("| function | WP goals | WP proved |")
+    w("|---|---|---|")
+    for fn in KERNEL_FNS + COEFF_FNS + GHOST_FNS + BOUND_FNS + ["lemma_* (lemma functions)"]:
+        g, p = step_counts(fn)
+        w("| %s | %d | %d |" % (fn, g, p))
+    w("")
+    for fn, what, where, domain, proves in STEP_DOC:
+        w("### %s: %s" % (fn, what))
+        w("")
+        w("Source: %s." % where)
+        w("")
+        w("Domain (preconditions): %s" % domain)
+        w("")
+        w("- Proved:")
+        for x in proves:
+            w("  - %s" % x)
+        w("- Assumptions: I1-I10, L9.")
+        w("")
+    w("### Per-sampler bounds (proofs/step_bounds.c)")
+    w("")
+    w("Each wrapper calls the real coefficient function and the real kernel "
+      "(ddpm_fp_affine_apply) as fp/fp_sampler.c does. Proved for each, given "
+      "|y| <= R, |s| <= S, |z| <= Z (R, S, Z <= 2^400): the new coordinate is "
+      "finite and |y'| <= (A R + B S + C Z)(1 + 2^-49) + 2^-1069, with A, B, C "
+      "the exact coefficients below (real numbers, functions of the schedule "
+      "values; spec/maths.md section 4) [binary64 through the contracts above; "
+      "the composition by cvc5 with the lemmas mag_le, rel_upper and the "
+      "coefficients' signs].")
+    w("")
+    w("| wrapper | sampler | domain | A R + B S + C Z |")
+    w("|---|---|---|---|")
+    for fn, smp, dom, bnd in BOUND_DOC:
+        w("| %s | %s | %s | %s |" % (fn, smp, dom, bnd))
+    w("")
+    w("Assumptions (referred to above by number):")
+    w("")
+    for k, a in ASSUME_STEP:
+        w("- %s. %s" % (k, a))
+    w("- L9. sqrt (IEEE-754 correctly rounded, SSE2 sqrtsd): for finite x >= 0, sqrt(x) is finite and equals the real square root rounded to nearest even (proofs/libm_assumptions.h, used instead of L1 by these runs).")
+    w("")
+    w("Not proved (and problems found):")
+    w("")
+    for x in NOT_PROVED_STEP:
+        w("- %s" % x)
     w("")
     with open(path, "w") as f:
         f.write("\n".join(L))
