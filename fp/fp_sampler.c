@@ -17,8 +17,8 @@ static ddpm_fp_time time_at(const ddpm_fp_schedule *sch, long long t)
   return at;
 }
 
-void ddpm_fp_plan_step(const ddpm_run *run, const ddpm_fp_schedule *sch, const ddpm_fp_grid *g,
-                       long long t, long long p, ddpm_fp_step_plan *c)
+int ddpm_fp_plan_step(const ddpm_run *run, const ddpm_fp_schedule *sch, const ddpm_fp_grid *g,
+                      long long t, long long p, ddpm_fp_step_plan *c, ddpm_err *e)
 {
   const ddpm_spec *sp = &run->sampler;
   const int noise = p > 0 || ddpm_sampler_last_noise(sp);
@@ -54,24 +54,38 @@ void ddpm_fp_plan_step(const ddpm_run *run, const ddpm_fp_schedule *sch, const d
     }
     break;
   }
+  /* A jump so long that 1 - beta_j rounds to 0 (alpha_j < 2^-54) has no
+   * binary64 coefficients: refuse it rather than return inf or NaN. */
+  if (!(isfinite(c->k.a) && isfinite(c->k.b) && isfinite(c->k.c) && isfinite(c->k2.a) &&
+        isfinite(c->k2.b) && isfinite(c->q)))
+    return ddpm_fail(e, DDPM_EINPUT,
+                     "--steps: the step from t = %lld to %lld has alpha = abar_t/abar_p = %g "
+                     "in binary64: its coefficients overflow (use more steps, or --engine ref)",
+                     t, p, alpha_j);
+  return DDPM_OK;
 }
 
-static ddpm_fp_step_plan *plan_run(const ddpm_run *run, const ddpm_fp_schedule *sch, ddpm_err *e)
+static int plan_run(const ddpm_run *run, const ddpm_fp_schedule *sch, ddpm_fp_step_plan **out,
+                    ddpm_err *e)
 {
   const long long K = run->steps;
   ddpm_fp_grid g = {0};
   ddpm_fp_grid_init(&run->schedule, &g);
   ddpm_fp_step_plan *plan = malloc((size_t)K * sizeof *plan);
   long long *ts = malloc((size_t)K * sizeof *ts), *ps = malloc((size_t)K * sizeof *ps);
-  if (!plan || !ts || !ps || ddpm_run_timesteps(run, ts, ps, e) != DDPM_OK) {
-    free(plan);
-    plan = NULL;
-  } else {
-    for (long long k = 0; k < K; k++) ddpm_fp_plan_step(run, sch, &g, ts[k], ps[k], &plan[k]);
-  }
+  int rc = !plan || !ts || !ps ? ddpm_fail(e, DDPM_EINTERNAL, "sampler: out of memory for the "
+                                           "step plan")
+                                : ddpm_run_timesteps(run, ts, ps, e);
+  for (long long k = 0; k < K && rc == DDPM_OK; k++)
+    rc = ddpm_fp_plan_step(run, sch, &g, ts[k], ps[k], &plan[k], e);
   free(ts);
   free(ps);
-  return plan;
+  if (rc != DDPM_OK) {
+    free(plan);
+    plan = NULL;
+  }
+  *out = plan;
+  return rc;
 }
 
 /* Work buffers of one thread. */
@@ -135,9 +149,10 @@ int ddpm_fp_run(const ddpm_run *run, int threads, double *traj, double *final,
   ddpm_fp_target tg;
   int rc = ddpm_fp_schedule_build(&run->schedule, &sch, e);
   if (rc != DDPM_OK) return rc;
-  ddpm_fp_step_plan *plan = plan_run(run, &sch, e);
+  ddpm_fp_step_plan *plan;
+  rc = plan_run(run, &sch, &plan, e);
   ddpm_fp_schedule_free(&sch);
-  if (!plan) return ddpm_fail(e, DDPM_EINTERNAL, "sampler: out of memory for the step plan");
+  if (rc != DDPM_OK) return rc;
   rc = ddpm_fp_target_init(&run->target, &tg, e);
   if (rc != DDPM_OK) { free(plan); return rc; }
 

@@ -190,9 +190,11 @@ typedef struct {
 } ddpm_fp_step_plan;
 
 /* Plans the step t -> p of a checked run on its schedule; g is the grid of a
- * continuous schedule (ddpm_fp_grid_init), ignored otherwise. */
-void ddpm_fp_plan_step(const ddpm_run *run, const ddpm_fp_schedule *sch, const ddpm_fp_grid *g,
-                       long long t, long long p, ddpm_fp_step_plan *c);
+ * continuous schedule (ddpm_fp_grid_init), ignored otherwise. Fails (exit
+ * code 2) when a coefficient is not finite in binary64: a jump whose
+ * alpha_j = 1 - beta_j rounds to 0. */
+int ddpm_fp_plan_step(const ddpm_run *run, const ddpm_fp_schedule *sch, const ddpm_fp_grid *g,
+                      long long t, long long p, ddpm_fp_step_plan *c, ddpm_err *e);
 
 /* Runs the sampler for every sample. traj, if not NULL, receives the whole
  * trajectory (steps+1, n, d) in C order; final receives the last row (n, d).

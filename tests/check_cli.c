@@ -147,6 +147,10 @@ static const struct {
   {"sample " RUN " --score-error bias -o out", "--score-error"},
   {"sample " RUN " --score-error rel=inf -o out", "--score-error"},
   {"sample " RUN " --score-error scale=2 -o out", "--score-error"},
+  {"sample --target gauss:d=2 --schedule ou:T=30,horizon=66.7,eps=0.01 --steps 1 "
+   "--spacing trailing --n 2 --seed 1 -o out", "alpha"},
+  {"trace --target gauss:d=2 --schedule ou:T=30,horizon=66.7,eps=0.01 --sampler ddim --steps 1 "
+   "--spacing trailing --n 2 --seed 1 -o out", "alpha"},
 };
 
 START_TEST(bad_input_exit_2)

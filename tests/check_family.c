@@ -450,7 +450,7 @@ static void run_case_bound(const family_case *c, family_result *res)
     if (k > 0) {
       const long long t = ts[k - 1], p = ps[k - 1];
       ddpm_fp_step_plan plan;
-      ddpm_fp_plan_step(&run, &fs, &fg, t, p, &plan);
+      ck_assert_int_eq(ddpm_fp_plan_step(&run, &fs, &fg, t, p, &plan, &e), DDPM_OK);
       exact_coeffs(&run, &rs, &rg, continuous, t, p, &x);
       /* the inputs' relative errors: jump, 1 - abar, abar, grid */
       double fb, fa;
