@@ -5,21 +5,6 @@
 
 #include "ddpm_ref.h"
 
-static mpfr_t *alloc_vector(size_t len, mpfr_prec_t prec)
-{
-  mpfr_t *v = malloc(len * sizeof *v);
-  if (v)
-    for (size_t q = 0; q < len; q++) mpfr_init2(v[q], prec);
-  return v;
-}
-
-static void free_vector(mpfr_t *v, size_t len)
-{
-  if (!v) return;
-  for (size_t q = 0; q < len; q++) mpfr_clear(v[q]);
-  free(v);
-}
-
 static int emit_row(const ddpm_run *run, long long k, mpfr_t *y, ddpm_ref_emit emit,
                     void *ctx)
 {
@@ -227,9 +212,9 @@ int ddpm_ref_run(const ddpm_run *run, mpfr_prec_t prec, ddpm_ref_emit emit, void
   c.continuous = ddpm_ref_grid_init(&run->schedule, prec, &c.grid);
 
   const size_t nd = (size_t)run->n * (size_t)run->d, d = (size_t)run->d;
-  mpfr_t *y = alloc_vector(nd, prec);
-  c.s = alloc_vector(d, prec), c.s2 = alloc_vector(d, prec);
-  c.ytil = alloc_vector(d, prec), c.f = alloc_vector(d, prec);
+  mpfr_t *y = ddpm_ref_vector_new(nd, prec);
+  c.s = ddpm_ref_vector_new(d, prec), c.s2 = ddpm_ref_vector_new(d, prec);
+  c.ytil = ddpm_ref_vector_new(d, prec), c.f = ddpm_ref_vector_new(d, prec);
   mpfr_inits2(prec, c.beta_j, c.alpha_j, c.btilde_j, c.sqrt_alpha, c.sigma, c.c_eps, c.h,
               c.r_t, c.r_p, c.tau, c.u, c.w, c.z, (mpfr_ptr)0);
   long long *ts = malloc((size_t)run->steps * sizeof *ts);
@@ -258,11 +243,11 @@ done:
   free(ps);
   mpfr_clears(c.beta_j, c.alpha_j, c.btilde_j, c.sqrt_alpha, c.sigma, c.c_eps, c.h, c.r_t,
               c.r_p, c.tau, c.u, c.w, c.z, (mpfr_ptr)0);
-  free_vector(y, nd);
-  free_vector(c.s, d);
-  free_vector(c.s2, d);
-  free_vector(c.ytil, d);
-  free_vector(c.f, d);
+  ddpm_ref_vector_free(y, nd);
+  ddpm_ref_vector_free(c.s, d);
+  ddpm_ref_vector_free(c.s2, d);
+  ddpm_ref_vector_free(c.ytil, d);
+  ddpm_ref_vector_free(c.f, d);
   if (c.continuous) ddpm_ref_grid_clear(&c.grid);
   ddpm_ref_target_clear(&c.tg);
   ddpm_ref_schedule_free(&c.sch);

@@ -17,11 +17,7 @@ static mpfr_t **column(ddpm_ref_schedule *s, int c)
 void ddpm_ref_schedule_free(ddpm_ref_schedule *s)
 {
   for (int c = 0; c < NCOLS; c++) {
-    mpfr_t *col = *column(s, c);
-    if (col) {
-      for (long long t = 0; t <= s->T; t++) mpfr_clear(col[t]);
-      free(col);
-    }
+    ddpm_ref_vector_free(*column(s, c), (size_t)(s->T + 1));
     *column(s, c) = NULL;
   }
 }
@@ -102,9 +98,7 @@ int ddpm_ref_schedule_build(const ddpm_spec *spec, mpfr_prec_t prec, ddpm_ref_sc
   s->prec = prec;
   int ok = 1;
   for (int c = 0; c < NCOLS; c++) {
-    mpfr_t *col = malloc((size_t)(T + 1) * sizeof *col);
-    if (col)
-      for (long long t = 0; t <= T; t++) mpfr_init2(col[t], prec);
+    mpfr_t *col = ddpm_ref_vector_new((size_t)(T + 1), prec);
     *column(s, c) = col;
     ok = ok && col != NULL;
   }

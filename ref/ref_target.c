@@ -5,21 +5,6 @@
 #include "ddpm_mixture.h"
 #include "ddpm_ref.h"
 
-static mpfr_t *vector(long long len, mpfr_prec_t prec)
-{
-  mpfr_t *v = malloc((size_t)len * sizeof *v);
-  if (v)
-    for (long long q = 0; q < len; q++) mpfr_init2(v[q], prec);
-  return v;
-}
-
-static void vector_free(mpfr_t *v, long long len)
-{
-  if (!v) return;
-  for (long long q = 0; q < len; q++) mpfr_clear(v[q]);
-  free(v);
-}
-
 int ddpm_ref_target_init(const ddpm_spec *spec, mpfr_prec_t prec, ddpm_ref_target *tg,
                          ddpm_err *e)
 {
@@ -29,10 +14,10 @@ int ddpm_ref_target_init(const ddpm_spec *spec, mpfr_prec_t prec, ddpm_ref_targe
   tg->K = tg->d = 0;
   if (rc != DDPM_OK) return rc;
   const long long K = m.K, d = m.d;
-  tg->log_pi = vector(K, prec);
-  tg->l = vector(K, prec);
-  tg->mean = vector(K * d, prec);
-  tg->var = vector(K * d, prec);
+  tg->log_pi = ddpm_ref_vector_new((size_t)K, prec);
+  tg->l = ddpm_ref_vector_new((size_t)K, prec);
+  tg->mean = ddpm_ref_vector_new((size_t)(K * d), prec);
+  tg->var = ddpm_ref_vector_new((size_t)(K * d), prec);
   mpfr_inits2(prec, tg->m, tg->v, tg->dx, tg->acc, tg->total, (mpfr_ptr)0);
   tg->K = K;
   tg->d = d;
@@ -62,10 +47,10 @@ int ddpm_ref_target_init(const ddpm_spec *spec, mpfr_prec_t prec, ddpm_ref_targe
 void ddpm_ref_target_clear(ddpm_ref_target *tg)
 {
   if (tg->K == 0) return;
-  vector_free(tg->log_pi, tg->K);
-  vector_free(tg->l, tg->K);
-  vector_free(tg->mean, tg->K * tg->d);
-  vector_free(tg->var, tg->K * tg->d);
+  ddpm_ref_vector_free(tg->log_pi, (size_t)tg->K);
+  ddpm_ref_vector_free(tg->l, (size_t)tg->K);
+  ddpm_ref_vector_free(tg->mean, (size_t)(tg->K * tg->d));
+  ddpm_ref_vector_free(tg->var, (size_t)(tg->K * tg->d));
   mpfr_clears(tg->m, tg->v, tg->dx, tg->acc, tg->total, (mpfr_ptr)0);
   tg->K = 0;
 }

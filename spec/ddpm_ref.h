@@ -31,6 +31,11 @@ typedef struct {
   mpfr_t *sqrt_abar, *sqrt_oma; /* sqrt(abar_t), sqrt(1 - abar_t) */
 } ddpm_ref_schedule;
 
+/* len numbers initialised at prec (NULL if memory runs out), and their
+ * release (NULL is fine). */
+mpfr_t *ddpm_ref_vector_new(size_t len, mpfr_prec_t prec);
+void ddpm_ref_vector_free(mpfr_t *v, size_t len);
+
 int ddpm_ref_schedule_build(const ddpm_spec *spec, mpfr_prec_t prec, ddpm_ref_schedule *s,
                             ddpm_err *e);
 
