@@ -9,27 +9,9 @@
 
 #include "commands.h"
 #include "ddpmref.h"
-#include "npy.h"
 #include "outfile.h"
 #include "run_options.h"
-
-#define NCOL 9
-static const char *col_names[NCOL] = {"beta", "alpha", "abar", "1-abar", "betatilde",
-                                      "snr", "log_abar", "sqrt_abar", "sqrt_1-abar"};
-
-static double fp_col(const ddpm_fp_schedule *s, int c, long long t)
-{
-  const double *cols[NCOL] = {s->beta, s->alpha, s->abar, s->oma, s->btilde, s->snr,
-                              s->log_abar, s->sqrt_abar, s->sqrt_oma};
-  return cols[c][t];
-}
-
-static mpfr_srcptr ref_col(const ddpm_ref_schedule *s, int c, long long t)
-{
-  mpfr_t *cols[NCOL] = {s->beta, s->alpha, s->abar, s->oma, s->btilde, s->snr, s->log_abar,
-                        s->sqrt_abar, s->sqrt_oma};
-  return cols[c][t];
-}
+#include "schedule_table.h"
 
 static void print_help(void)
 {
@@ -53,61 +35,6 @@ static void print_help(void)
   }
 }
 
-typedef struct {
-  int engines, digits, npy;
-  long prec;
-  FILE *f;
-  unsigned long long values;
-} table_out;
-
-static void put_text(table_out *o, const char *sep, const char *text)
-{
-  if (!o->npy) fprintf(o->f, "%s%s", sep, text);
-}
-
-static void put_value(table_out *o, const char *sep, double v)
-{
-  if (o->npy) {
-    npy_put(o->f, &v, 1); /* errors surface through ferror at the end */
-  } else {
-    fprintf(o->f, "%s%.17g", sep, v);
-  }
-}
-
-static void put_ref(table_out *o, const char *sep, mpfr_srcptr v)
-{
-  if (o->npy) put_value(o, sep, mpfr_get_d(v, MPFR_RNDN));
-  else mpfr_fprintf(o->f, "%s%.*Rg", sep, o->digits, v);
-}
-
-static int write_table(table_out *o, const ddpm_fp_schedule *fs, const ddpm_ref_schedule *rs,
-                       long long T, double max_ulps[NCOL])
-{
-  int ncols = 1 + (fs ? NCOL : 0) + (rs ? NCOL : 0) + (fs && rs ? NCOL : 0);
-  if (o->npy) {
-    long long shape[2] = {T, ncols};
-    if (npy_header(o->f, shape, 2, &o->values) != 0) return -1;
-  } else {
-    fprintf(o->f, "t");
-    for (int c = 0; c < NCOL && rs; c++) fprintf(o->f, ",%s%s", col_names[c], fs ? "_ref" : "");
-    for (int c = 0; c < NCOL && fs; c++) fprintf(o->f, ",%s%s", col_names[c], rs ? "_fp" : "");
-    for (int c = 0; c < NCOL && fs && rs; c++) fprintf(o->f, ",%s_ulps", col_names[c]);
-    fprintf(o->f, "\n");
-  }
-  for (long long t = 1; t <= T; t++) {
-    put_value(o, "", (double)t);
-    for (int c = 0; c < NCOL && rs; c++) put_ref(o, ",", ref_col(rs, c, t));
-    for (int c = 0; c < NCOL && fs; c++) put_value(o, ",", fp_col(fs, c, t));
-    for (int c = 0; c < NCOL && fs && rs; c++) {
-      double u = ddpm_ulps_between(fp_col(fs, c, t), mpfr_get_d(ref_col(rs, c, t), MPFR_RNDN));
-      if (u > max_ulps[c]) max_ulps[c] = u;
-      put_value(o, ",", u);
-    }
-    put_text(o, "", "\n");
-  }
-  return ferror(o->f) ? -1 : 0;
-}
-
 int cmd_schedule(int argc, char **argv)
 {
   enum { OPT_SCHEDULE = 256, OPT_ENGINE, OPT_PREC, OPT_DIGITS, OPT_FORCE, OPT_HELP, OPT_VERSION };
@@ -118,7 +45,9 @@ int cmd_schedule(int argc, char **argv)
     {"help", no_argument, 0, OPT_HELP},               {"version", no_argument, 0, OPT_VERSION},
     {0, 0, 0, 0}};
   const char *spec_text = NULL, *out_path = NULL;
-  table_out o = {ENGINE_BOTH, 17, 0, DDPM_REF_PREC_DEFAULT, stdout, 0};
+  table_out o = {17, 0, stdout, 0};
+  int engines = ENGINE_BOTH;
+  long prec = DDPM_REF_PREC_DEFAULT;
   int force = 0, opt, rc;
   long long v;
   ddpm_err e = {{0}};
@@ -128,16 +57,16 @@ int cmd_schedule(int argc, char **argv)
     switch (opt) {
     case OPT_SCHEDULE: spec_text = optarg; break;
     case OPT_ENGINE:
-      if (!strcmp(optarg, "fp")) o.engines = ENGINE_FP;
-      else if (!strcmp(optarg, "ref")) o.engines = ENGINE_REF;
-      else if (!strcmp(optarg, "both")) o.engines = ENGINE_BOTH;
+      if (!strcmp(optarg, "fp")) engines = ENGINE_FP;
+      else if (!strcmp(optarg, "ref")) engines = ENGINE_REF;
+      else if (!strcmp(optarg, "both")) engines = ENGINE_BOTH;
       else return report_error(ddpm_fail(&e, DDPM_EINPUT, "--engine %s: must be fp, ref or both",
                                          optarg), &e);
       break;
     case OPT_PREC:
       if ((rc = parse_option_ll(optarg, "--prec", DDPM_REF_PREC_MIN, DDPM_REF_PREC_MAX, &v, &e)))
         return report_error(rc, &e);
-      o.prec = (long)v;
+      prec = (long)v;
       break;
     case OPT_DIGITS:
       if ((rc = parse_option_ll(optarg, "--digits", 1, 20000, &v, &e))) return report_error(rc, &e);
@@ -172,15 +101,15 @@ int cmd_schedule(int argc, char **argv)
   ddpm_fp_schedule fs = {0};
   ddpm_ref_schedule rs = {0};
   int have_fp = 0, have_ref = 0;
-  if (o.engines & ENGINE_FP) {
+  if (engines & ENGINE_FP) {
     if ((rc = ddpm_fp_schedule_build(&spec, &fs, &e))) {
       if (out_path) outfile_abort(&of);
       return report_error(rc, &e);
     }
     have_fp = 1;
   }
-  if (o.engines & ENGINE_REF) {
-    if ((rc = ddpm_ref_schedule_build(&spec, (mpfr_prec_t)o.prec, &rs, &e))) {
+  if (engines & ENGINE_REF) {
+    if ((rc = ddpm_ref_schedule_build(&spec, (mpfr_prec_t)prec, &rs, &e))) {
       if (have_fp) ddpm_fp_schedule_free(&fs);
       if (out_path) outfile_abort(&of);
       return report_error(rc, &e);
@@ -190,7 +119,7 @@ int cmd_schedule(int argc, char **argv)
   double max_ulps[NCOL] = {0};
   if (rc == DDPM_OK) {
     if (!o.npy && have_ref)
-      fprintf(o.f, "# ddpmref schedule %s; oracle: MPFR at %ld bits\n", spec.canonical, o.prec);
+      fprintf(o.f, "# ddpmref schedule %s; oracle: MPFR at %ld bits\n", spec.canonical, prec);
     else if (!o.npy)
       fprintf(o.f, "# ddpmref schedule %s; fast path: binary64\n", spec.canonical);
     if (write_table(&o, have_fp ? &fs : NULL, have_ref ? &rs : NULL, ddpm_schedule_T(&spec),
@@ -204,7 +133,7 @@ int cmd_schedule(int argc, char **argv)
   if (rc == DDPM_OK && have_fp && have_ref) {
     printf("%smax ulps of the fast path against the oracle:", out_path ? "" : "# ");
     for (int c = 0; c < NCOL; c++)
-      printf(" %s %.0f%s", col_names[c], max_ulps[c], c + 1 < NCOL ? "," : "\n");
+      printf(" %s %.0f%s", schedule_col_names[c], max_ulps[c], c + 1 < NCOL ? "," : "\n");
   }
   if (rc == DDPM_OK && out_path) printf("wrote %s\n", out_path);
   if (have_fp) ddpm_fp_schedule_free(&fs);

@@ -54,8 +54,65 @@ static int write_mixture(FILE *f, const ddpm_spec *target, ddpm_err *e)
   return DDPM_OK;
 }
 
+/* FNV-1a, 64 bits, of a file's bytes: enough to tell replay files apart. */
+static int file_hash(const char *path, unsigned long long *h)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f) return -1;
+  unsigned char buf[65536];
+  size_t got;
+  *h = 14695981039346656037ULL;
+  while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+    for (size_t q = 0; q < got; q++) *h = (*h ^ buf[q]) * 1099511628211ULL;
+  int bad = ferror(f);
+  fclose(f);
+  return bad ? -1 : 0;
+}
+
+static int write_replay_file(FILE *f, const char *key, const char *path, ddpm_err *e)
+{
+  unsigned long long h;
+  if (file_hash(path, &h) != 0)
+    return ddpm_fail(e, DDPM_EINPUT, "--%s %s: cannot read it again", key, path);
+  fprintf(f, "    \"%s\": {\"path\": ", key);
+  json_string(f, path);
+  fprintf(f, ", \"fnv1a_64\": \"%016llx\"}", h);
+  return DDPM_OK;
+}
+
+/* Where the draws came from: Philox, or the user's replay files. */
+static int write_noise(FILE *f, const run_options *o, ddpm_err *e)
+{
+  const ddpm_run *r = &o->run;
+  fprintf(f, "  \"noise\": \"philox4x32-10, Box-Muller, DESIGN.md section 4: the oracle uses "
+             "each draw correctly rounded to binary64, the fast path its libm value%s\",\n",
+          r->noise_path || r->x_init_path ? "; replaced by the replay files' values where they "
+                                           "hold the draw" : "");
+  if (!r->noise_path && !r->x_init_path) return DDPM_OK;
+  fprintf(f, "  \"replay\": {\n");
+  int rc = DDPM_OK;
+  if (r->noise_path) rc = write_replay_file(f, "noise", r->noise_path, e);
+  if (rc == DDPM_OK && r->x_init_path) {
+    if (r->noise_path) fprintf(f, ",\n");
+    rc = write_replay_file(f, "x-init", r->x_init_path, e);
+  }
+  fprintf(f, "\n  },\n");
+  return rc;
+}
+
+static void write_certificate(FILE *f, const run_options *o, const trace_certificate *c)
+{
+  fprintf(f, "  \"verified\": {\"check_precision_bits\": %ld, \"min_digits\": %.4f, "
+             "\"min_digits_at\": [%lld, %lld, %lld], \"binary64_rounding_established\": %s, "
+             "\"values_not_established\": %lld, \"floor\": ",
+          o->check_prec, c->min_digits, c->min_row, c->min_i, c->min_j,
+          c->uncertain ? "false" : "true", c->uncertain);
+  if (c->floor_digits > 0) fprintf(f, "\"%.0f digits\"},\n", c->floor_digits);
+  else fprintf(f, "\"binary64 correct rounding of every value\"},\n");
+}
+
 int meta_write(const char *path, const run_options *o, const meta_file *files, int nfiles,
-               const meta_comparison *cmp, ddpm_err *e)
+               const meta_comparison *cmp, const trace_certificate *cert, ddpm_err *e)
 {
   FILE *f = fopen(path, "w");
   if (!f) return ddpm_fail(e, DDPM_EINTERNAL, "%s: cannot create: %s", path, strerror(errno));
@@ -84,11 +141,15 @@ int meta_write(const char *path, const run_options *o, const meta_file *files, i
     json_string(f, buf);
     fprintf(f, ",\n");
   }
-  fprintf(f, "  \"noise\": \"philox4x32-10, Box-Muller, DESIGN.md section 4\",\n");
+  if (write_noise(f, o, e) != DDPM_OK) {
+    fclose(f);
+    return DDPM_EINPUT;
+  }
   fprintf(f, "  \"engines\": [%s%s%s],\n", (o->engines & ENGINE_REF) ? "\"ref\"" : "",
           o->engines == ENGINE_BOTH ? ", " : "", (o->engines & ENGINE_FP) ? "\"fp\"" : "");
   if (o->engines & ENGINE_REF)
     fprintf(f, "  \"ref_precision_bits\": %ld,\n", o->prec);
+  if (cert) write_certificate(f, o, cert);
   fprintf(f, "  \"rows\": \"row 0 holds the initial draw Y_T; row k the state after reverse "
              "step k, which goes from timesteps[k-1] to timesteps[k] (0: the data end); row "
              "steps the output\",\n  \"timesteps\": [");

@@ -5,6 +5,7 @@
 
 #include "ddpm_error.h"
 #include "run_options.h"
+#include "trace_oracle.h"
 
 #include "ddpmref.h" /* DDPM_VERSION */
 
@@ -24,7 +25,8 @@ typedef struct {
   double final_max_ulps;  /* the same in the last row */
 } meta_comparison;
 
+/* cert: a trace's certificate, or NULL. */
 int meta_write(const char *path, const run_options *o, const meta_file *files, int nfiles,
-               const meta_comparison *cmp, ddpm_err *e);
+               const meta_comparison *cmp, const trace_certificate *cert, ddpm_err *e);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "ddpmref.h"
 #include "ddpm_spacing.h"
+#include "progress.h"
 #include "run_options.h"
 
 int parse_option_ll(const char *text, const char *option, long long min, long long max,
@@ -42,15 +43,19 @@ static void print_help(const char *command)
   int trace = strcmp(command, "trace") == 0;
   printf("usage: ddpmref %s --target SPEC [--schedule SPEC] [--sampler SPEC] --n N --seed S\n"
          "       [--steps K [--spacing leading|trailing|linspace] [--steps-offset O]]\n"
-         "       [--score-error bias=B|rel=R] [--engine fp|ref%s] [--prec BITS]\n"
-         "       [--threads K] -o DIR [--force]\n\n",
-         command, trace ? "|both" : "");
+         "       [--score-error bias=B|rel=R] [--noise FILE.npy] [--x-init FILE.npy]\n"
+         "       [--engine fp|ref%s] [--prec BITS]%s\n"
+         "       [--threads K] [--quiet|--progress] -o DIR [--force]\n\n",
+         command, trace ? "|both" : "", trace ? " [--check-prec BITS] [--min-digits N]" : "");
   if (trace)
-    printf("Runs the sampler and records every step: the oracle (MPFR) writes x_ref.npy\n"
-           "(correctly rounded to binary64) and x_ref.txt (every value at full precision),\n"
-           "the fast path writes x_fp.npy; both shaped (steps+1, n, d), row k the state after k\n"
-           "reverse steps (row 0 the initial draw; meta.json lists the timesteps).\n"
-           "With both engines (the default) it reports the fast path's error.\n\n");
+    printf("Certified ground truth, every step recorded. The oracle (MPFR) runs at --prec\n"
+           "and again at --check-prec; their agreement gives each value's verified digits\n"
+           "(digits.npy, minimum in meta.json). A trace below the --min-digits floor is\n"
+           "refused (exit 1), not written. Files, shaped (steps+1, n, d), row k the state\n"
+           "after k reverse steps (row 0 the initial draw; meta.json lists the timesteps):\n"
+           "x_ref.npy (correctly rounded to binary64), x_ref.txt (full precision), noise.npy\n"
+           "(the draws the oracle used: replay them with --noise), schedule.csv, and with\n"
+           "--engine both (the default) x_fp.npy and the fast path's error.\n\n");
   else
     printf("Draws n samples and writes samples_fp.npy or samples_ref.npy, shaped (n, d)\n"
            "(the oracle also writes samples_ref.txt at full precision).\n\n");
@@ -71,12 +76,22 @@ static void print_help(const char *command)
          "  --engine E       fp (binary64 fast path), ref (MPFR oracle)%s; default %s\n"
          "  --prec BITS      oracle precision in bits, %d..%d (default %d)\n"
          "  --threads K      fast-path threads (output does not depend on K)\n"
+         "  --noise FILE.npy replay these draws (float64/32/16, (steps+1, n, d): draw 0 the\n"
+         "                   initial state, draw k step k's noise) in both engines, exactly\n"
+         "  --x-init FILE.npy the initial states, (n, d); --noise may then be (steps, n, d)\n"
+         "%s"
+         "  --quiet          no progress report (shown on stderr when it is a terminal)\n"
+         "  --progress       show the progress report even when stderr is not a terminal\n"
          "  -o, --output DIR output directory; must not exist\n"
          "  --force          replace DIR if it holds an earlier ddpmref output\n"
          "Spec numbers are read exactly by the oracle (correctly rounded at BITS) and\n"
          "rounded to nearest binary64 by the fast path. Exit: 0 ok, 2 bad input, 1 failure.\n",
          trace ? ", both" : "", trace ? "both" : "fp", DDPM_REF_PREC_MIN, DDPM_REF_PREC_MAX,
-         DDPM_REF_PREC_DEFAULT);
+         DDPM_REF_PREC_DEFAULT,
+         trace ? "  --check-prec BITS the verifying precision, > --prec (default 2 x --prec)\n"
+                 "  --min-digits N   least verified significant digits per value (default:\n"
+                 "                   every value's binary64 rounding must be established)\n"
+               : "");
 }
 
 int run_options_parse(int argc, char **argv, const char *command, run_options *o,
@@ -84,7 +99,8 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
 {
   enum { OPT_TARGET = 256, OPT_SCHEDULE, OPT_SAMPLER, OPT_N, OPT_SEED, OPT_STEPS,
          OPT_SPACING, OPT_ENGINE, OPT_PREC, OPT_THREADS, OPT_FORCE, OPT_HELP,
-         OPT_VERSION, OPT_OFFSET, OPT_SCORE_ERROR };
+         OPT_VERSION, OPT_OFFSET, OPT_SCORE_ERROR, OPT_NOISE, OPT_X_INIT, OPT_QUIET,
+         OPT_PROGRESS, OPT_CHECK_PREC, OPT_MIN_DIGITS };
   static const struct option longopts[] = {
     {"target", required_argument, 0, OPT_TARGET},
     {"schedule", required_argument, 0, OPT_SCHEDULE},
@@ -100,6 +116,12 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
     {"threads", required_argument, 0, OPT_THREADS},
     {"output", required_argument, 0, 'o'},
     {"force", no_argument, 0, OPT_FORCE},
+    {"noise", required_argument, 0, OPT_NOISE},
+    {"x-init", required_argument, 0, OPT_X_INIT},
+    {"quiet", no_argument, 0, OPT_QUIET},
+    {"progress", no_argument, 0, OPT_PROGRESS},
+    {"check-prec", required_argument, 0, OPT_CHECK_PREC},
+    {"min-digits", required_argument, 0, OPT_MIN_DIGITS},
     {"help", no_argument, 0, OPT_HELP},
     {"version", no_argument, 0, OPT_VERSION},
     {0, 0, 0, 0}};
@@ -156,6 +178,25 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
       break;
     case 'o': o->outdir = optarg; break;
     case OPT_FORCE: o->force = 1; break;
+    case OPT_NOISE: o->run.noise_path = optarg; break;
+    case OPT_X_INIT: o->run.x_init_path = optarg; break;
+    case OPT_QUIET: o->progress = PROGRESS_QUIET; break;
+    case OPT_PROGRESS: o->progress = PROGRESS_ALWAYS; break;
+    case OPT_CHECK_PREC:
+    case OPT_MIN_DIGITS:
+      if (!trace)
+        return ddpm_fail(e, DDPM_EINPUT, "%s: only trace verifies digits", argv[optind - 1]);
+      if (opt == OPT_CHECK_PREC) {
+        rc = parse_option_ll(optarg, "--check-prec", DDPM_REF_PREC_MIN + 1, DDPM_REF_PREC_MAX,
+                             &v, e);
+        if (rc != DDPM_OK) return rc;
+        o->check_prec = (long)v;
+      } else {
+        rc = parse_option_ll(optarg, "--min-digits", 1, 20000, &v, e);
+        if (rc != DDPM_OK) return rc;
+        o->min_digits = (double)v;
+      }
+      break;
     case OPT_HELP: print_help(command); return OPTIONS_HELP_SHOWN;
     case OPT_VERSION: printf("ddpmref %s\n", DDPM_VERSION); return OPTIONS_HELP_SHOWN;
     case ':':
@@ -173,6 +214,13 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
   if (!seed) return ddpm_fail(e, DDPM_EINPUT, "--seed: missing (noise seed)");
   if (!o->outdir) return ddpm_fail(e, DDPM_EINPUT, "-o: missing (output directory)");
 
+  if (!o->check_prec) o->check_prec = 2 * o->prec;
+  if (o->check_prec <= o->prec)
+    return ddpm_fail(e, DDPM_EINPUT, "--check-prec %ld: must be above --prec %ld, so that the "
+                     "two runs' agreement says something", o->check_prec, o->prec);
+  if (trace && o->check_prec > DDPM_REF_PREC_MAX)
+    return ddpm_fail(e, DDPM_EINPUT, "--prec %ld: the check runs at 2 x --prec = %ld bits, above "
+                     "%d; give --check-prec", o->prec, o->check_prec, DDPM_REF_PREC_MAX);
   ddpm_run *run = &o->run;
   if ((rc = ddpm_spec_parse(DDPM_FAMILY_SCHEDULE, schedule, &run->schedule, e))) return rc;
   if ((rc = ddpm_spec_parse(DDPM_FAMILY_TARGET, target, &run->target, e))) return rc;

@@ -14,6 +14,10 @@ typedef struct {
   int threads;
   const char *outdir;
   int force;
+  int progress;         /* PROGRESS_AUTO, _QUIET or _ALWAYS */
+  /* trace: the second, higher precision and the floor on verified digits */
+  long check_prec;      /* bits; default 2 prec */
+  double min_digits;    /* 0: the default floor, binary64 correct rounding */
 } run_options;
 
 #define OPTIONS_HELP_SHOWN (-1)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ddpm_draws.h"
 #include "ddpm_mixture.h"
 #include "ddpm_model.h"
 #include "ddpm_schedule_file.h"
@@ -385,6 +386,18 @@ long long ddpm_target_dim(const ddpm_spec *target)
   return 0;
 }
 
+/* Replay files: shapes that fit the run, every value finite. */
+static int check_draw_files(const ddpm_run *run, ddpm_err *e)
+{
+  if (!run->noise_path && !run->x_init_path) return DDPM_OK;
+  ddpm_draw_files f;
+  int rc = ddpm_draw_files_open(&f, run, e);
+  if (rc != DDPM_OK) return rc;
+  rc = ddpm_draw_files_validate(&f, e);
+  ddpm_draw_files_close(&f);
+  return rc;
+}
+
 int ddpm_run_check(const ddpm_run *run, ddpm_err *e)
 {
   if (run->n < 1)
@@ -417,5 +430,5 @@ int ddpm_run_check(const ddpm_run *run, ddpm_err *e)
   if (elems > (unsigned __int128)(SIZE_MAX / 16))
     return ddpm_fail(e, DDPM_EINPUT, "--n: n d = %lld x %lld elements do not fit in memory",
                      run->n, run->d);
-  return DDPM_OK;
+  return check_draw_files(run, e);
 }

@@ -2,14 +2,21 @@
  *
  * Every step is planned once, before any sample moves: where the score is
  * evaluated and the affine coefficients y' = a y + b s + c z (fp_coeffs.c).
- * Each sample then runs all its steps alone (draws are addressed, so samples
- * are independent and may be split over threads in any way). */
+ * All samples then advance together one step at a time, so a trajectory
+ * streams out row by row in O(n d) memory; within a step the samples are
+ * independent (draws are addressed) and may be split over threads in any
+ * way. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ddpm_draws.h"
 #include "ddpm_fp.h"
 #include "ddpm_fp_step.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 static ddpm_fp_time time_at(const ddpm_fp_schedule *sch, long long t)
 {
@@ -100,8 +107,10 @@ static void score(const ddpm_run *run, const ddpm_fp_target *tg, const ddpm_fp_t
   ddpm_fp_score_perturb(run, tg->d, s);
 }
 
+/* One reverse step of sample i (state y = w->y). z_row, if not NULL, holds
+ * the step's replayed draws; otherwise they come from Philox. */
 static void step(const ddpm_run *run, const ddpm_fp_target *tg, const ddpm_fp_step_plan *c,
-                 long long i, long long k, const work *w)
+                 long long i, long long k, const double *z_row, const work *w)
 {
   const long long d = run->d;
   double *y = w->y, *s = w->s;
@@ -118,62 +127,153 @@ static void step(const ddpm_run *run, const ddpm_fp_target *tg, const ddpm_fp_st
     return;
   }
   if (c->k.c != 0.0) {
-    ddpm_fp_gaussians(run->seed, (uint64_t)i, (uint32_t)k, d, w->z);
+    const double *z = z_row ? z_row + i * d : w->z;
+    if (!z_row) ddpm_fp_gaussians(run->seed, (uint64_t)i, (uint32_t)k, d, w->z);
     for (long long j = 0; j < d; j++)
-      y[j] = ddpm_fp_affine_apply(c->k.a, y[j], c->k.b, s[j], c->k.c, w->z[j]);
+      y[j] = ddpm_fp_affine_apply(c->k.a, y[j], c->k.b, s[j], c->k.c, z[j]);
   } else {
     for (long long j = 0; j < d; j++)
       y[j] = ddpm_fp_affine_apply(c->k.a, y[j], c->k.b, s[j], 0.0, 0.0);
   }
 }
 
-static void run_sample(const ddpm_run *run, const ddpm_fp_target *tg, const ddpm_fp_step_plan *plan,
-                       long long i, const work *w, double *traj, double *final)
+/* Everything a run holds between steps. */
+typedef struct {
+  const ddpm_run *run;
+  ddpm_fp_target tg;
+  ddpm_fp_step_plan *plan;
+  ddpm_draw_files files;
+  double *y;     /* n x d states */
+  double *draws; /* one row of replayed draws, when there are files */
+  int threads;
+  double **bufs; /* per-thread work buffers */
+} run_state;
+
+static int thread_index(void)
 {
-  const long long d = run->d, rowlen = run->n * d;
-  ddpm_fp_gaussians(run->seed, (uint64_t)i, 0, d, w->y);
-  if (traj) memcpy(traj + i * d, w->y, (size_t)d * sizeof *w->y);
-  for (long long k = 1; k <= run->steps; k++) {
-    step(run, tg, &plan[k - 1], i, k, w);
-    if (traj) memcpy(traj + k * rowlen + i * d, w->y, (size_t)d * sizeof *w->y);
+#ifdef _OPENMP
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
+/* Advances every sample from row k - 1 to row k (k = 0: the initial draw). */
+static void advance(run_state *st, long long k, const double *z_row)
+{
+  const ddpm_run *run = st->run;
+  const long long d = run->d;
+  #pragma omp parallel for num_threads(st->threads) schedule(static)
+  for (long long i = 0; i < run->n; i++) {
+    double *buf = st->bufs[thread_index()];
+    work w = {buf, buf + d, buf + 2 * d, buf + 3 * d, buf + 4 * d, buf + 5 * d};
+    double *yi = st->y + i * d;
+    if (k == 0) {
+      if (z_row) memcpy(yi, z_row + i * d, (size_t)d * sizeof *yi);
+      else ddpm_fp_gaussians(run->seed, (uint64_t)i, 0, d, yi);
+      continue;
+    }
+    memcpy(w.y, yi, (size_t)d * sizeof *yi);
+    step(run, &st->tg, &st->plan[k - 1], i, k, z_row, &w);
+    memcpy(yi, w.y, (size_t)d * sizeof *yi);
   }
-  memcpy(final + i * d, w->y, (size_t)d * sizeof *w->y);
+}
+
+static void release(run_state *st)
+{
+  if (st->bufs)
+    for (int q = 0; q < st->threads; q++) free(st->bufs[q]);
+  free(st->bufs);
+  free(st->y);
+  free(st->draws);
+  free(st->plan);
+  ddpm_draw_files_close(&st->files);
+  ddpm_fp_target_free(&st->tg);
+}
+
+static int setup(run_state *st, const ddpm_run *run, int threads, ddpm_err *e)
+{
+  memset(st, 0, sizeof *st);
+  st->run = run;
+  st->threads = threads;
+  if (run->steps > (long long)UINT32_MAX)
+    return ddpm_fail(e, DDPM_EINPUT, "--steps: %lld: more than 2^32 - 1 draws", run->steps);
+  ddpm_fp_schedule sch;
+  int rc = ddpm_fp_schedule_build(&run->schedule, &sch, e);
+  if (rc != DDPM_OK) return rc;
+  rc = plan_run(run, &sch, &st->plan, e);
+  ddpm_fp_schedule_free(&sch);
+  if (rc != DDPM_OK) return rc;
+  if ((rc = ddpm_fp_target_init(&run->target, &st->tg, e)) != DDPM_OK) {
+    free(st->plan);
+    return rc;
+  }
+  if ((rc = ddpm_draw_files_open(&st->files, run, e)) != DDPM_OK) {
+    free(st->plan);
+    ddpm_fp_target_free(&st->tg);
+    return rc;
+  }
+  const size_t nd = (size_t)run->n * (size_t)run->d, d = (size_t)run->d;
+  st->y = malloc(nd * sizeof *st->y);
+  if (st->files.have_noise || st->files.have_x_init) st->draws = malloc(nd * sizeof *st->draws);
+  st->bufs = calloc((size_t)threads, sizeof *st->bufs);
+  int ok = st->y && st->bufs && (st->draws || !(st->files.have_noise || st->files.have_x_init));
+  for (int q = 0; ok && q < threads; q++)
+    ok = (st->bufs[q] = malloc((5 * d + (size_t)st->tg.K) * sizeof(double))) != NULL;
+  if (!ok) {
+    release(st);
+    return ddpm_fail(e, DDPM_EINTERNAL, "sampler: out of memory for %zu states", nd);
+  }
+  return DDPM_OK;
+}
+
+/* The draws of row k from the replay files, or NULL for Philox. */
+static int replayed_draws(run_state *st, long long k, const double **z_row, ddpm_err *e)
+{
+  int from_file = 0;
+  *z_row = NULL;
+  if (!st->draws) return DDPM_OK;
+  int rc = ddpm_draw_files_row(&st->files, k, st->draws, &from_file, e);
+  if (rc == DDPM_OK && from_file) *z_row = st->draws;
+  return rc;
+}
+
+int ddpm_fp_run_rows(const ddpm_run *run, int threads, ddpm_fp_emit emit, void *ctx,
+                     ddpm_err *e)
+{
+  run_state st;
+  int rc = setup(&st, run, threads, e);
+  if (rc != DDPM_OK) return rc;
+  for (long long k = 0; k <= run->steps && rc == DDPM_OK; k++) {
+    const double *z_row;
+    int noise = k == 0 || st.plan[k - 1].k.c != 0.0;
+    rc = noise ? replayed_draws(&st, k, &z_row, e) : DDPM_OK;
+    if (!noise) z_row = NULL;
+    if (rc == DDPM_OK) advance(&st, k, z_row);
+    if (rc == DDPM_OK) rc = emit(ctx, k, st.y, e);
+  }
+  release(&st);
+  return rc;
+}
+
+typedef struct {
+  const ddpm_run *run;
+  double *traj, *final;
+} collect_ctx;
+
+static int collect(void *ctx, long long k, const double *row, ddpm_err *e)
+{
+  (void)e;
+  collect_ctx *c = ctx;
+  const size_t rowlen = (size_t)c->run->n * (size_t)c->run->d;
+  if (c->traj) memcpy(c->traj + (size_t)k * rowlen, row, rowlen * sizeof *row);
+  if (k == c->run->steps) memcpy(c->final, row, rowlen * sizeof *row);
+  return DDPM_OK;
 }
 
 int ddpm_fp_run(const ddpm_run *run, int threads, double *traj, double *final,
                 ddpm_err *e)
 {
-  if (run->steps > (long long)UINT32_MAX)
-    return ddpm_fail(e, DDPM_EINPUT, "--steps: %lld: more than 2^32 - 1 draws", run->steps);
-  ddpm_fp_schedule sch;
-  ddpm_fp_target tg;
-  int rc = ddpm_fp_schedule_build(&run->schedule, &sch, e);
-  if (rc != DDPM_OK) return rc;
-  ddpm_fp_step_plan *plan;
-  rc = plan_run(run, &sch, &plan, e);
-  ddpm_fp_schedule_free(&sch);
-  if (rc != DDPM_OK) return rc;
-  rc = ddpm_fp_target_init(&run->target, &tg, e);
-  if (rc != DDPM_OK) { free(plan); return rc; }
-
-  int failed = 0;
-  const size_t d = (size_t)run->d, K = (size_t)tg.K;
-  (void)threads; /* used by OpenMP only */
-  #pragma omp parallel num_threads(threads) reduction(|: failed)
-  {
-    double *buf = malloc((5 * d + K) * sizeof *buf);
-    work w = {0};
-    if (buf) w = (work){buf, buf + d, buf + 2 * d, buf + 3 * d, buf + 4 * d, buf + 5 * d};
-    /* every thread must reach the worksharing loop, even without a buffer */
-    #pragma omp for schedule(static)
-    for (long long i = 0; i < run->n; i++) {
-      if (buf) run_sample(run, &tg, plan, i, &w, traj, final);
-      else failed = 1;
-    }
-    free(buf);
-  }
-  free(plan);
-  ddpm_fp_target_free(&tg);
-  if (failed) return ddpm_fail(e, DDPM_EINTERNAL, "sampler: out of memory for work buffers");
-  return DDPM_OK;
+  collect_ctx c = {run, traj, final};
+  return ddpm_fp_run_rows(run, threads, collect, &c, e);
 }

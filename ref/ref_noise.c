@@ -62,3 +62,20 @@ void ddpm_ref_gaussian(mpfr_t z, uint64_t seed, uint64_t i, uint32_t r, uint32_t
   mpfr_prec_t w = mpfr_get_prec(z) + 64;
   while (!try_precision(z, u1, u2, (int)(j & 1u), w)) w += w / 2;
 }
+
+int ddpm_ref_draws(ddpm_draw_files *f, long long r, double *row, ddpm_err *e)
+{
+  int from_file;
+  int rc = ddpm_draw_files_row(f, r, row, &from_file, e);
+  if (rc != DDPM_OK || from_file) return rc;
+  const ddpm_run *run = f->run;
+  mpfr_t z;
+  mpfr_init2(z, 53); /* binary64's precision; the exponent range cannot matter: |z| < 40 */
+  for (long long i = 0; i < run->n; i++)
+    for (long long j = 0; j < run->d; j++) {
+      ddpm_ref_gaussian(z, run->seed, (uint64_t)i, (uint32_t)r, (uint32_t)j);
+      row[i * run->d + j] = mpfr_get_d(z, MPFR_RNDN); /* exact */
+    }
+  mpfr_clear(z);
+  return DDPM_OK;
+}

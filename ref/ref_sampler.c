@@ -5,17 +5,6 @@
 
 #include "ddpm_ref.h"
 
-static int emit_row(const ddpm_run *run, long long k, mpfr_t *y, ddpm_ref_emit emit,
-                    void *ctx)
-{
-  for (long long i = 0; i < run->n; i++)
-    for (long long j = 0; j < run->d; j++) {
-      int rc = emit(ctx, k, i, j, y[i * run->d + j]);
-      if (rc != DDPM_OK) return rc;
-    }
-  return DDPM_OK;
-}
-
 /* Everything one reverse step from t to p needs, at the oracle's precision. */
 typedef struct {
   const ddpm_run *run;
@@ -25,6 +14,7 @@ typedef struct {
   int continuous;
   long long k, t, p; /* step k goes from t to p */
   int noise;         /* draw Z_k */
+  const double *draws; /* Z_k for every sample and coordinate, C order */
   mpfr_t *s, *s2, *ytil, *f;
   /* the step's scalars (section 4) */
   mpfr_t beta_j, alpha_j, btilde_j, sqrt_alpha, sigma, c_eps, h, r_t, r_p, tau;
@@ -134,8 +124,7 @@ static void update(step_ctx *c, long long i, long long j, mpfr_t y, mpfr_srcptr 
   const ddpm_spec *sp = &c->run->sampler;
   const ddpm_ref_schedule *sch = &c->sch;
   const long long t = c->t, p = c->p;
-  if (c->noise)
-    ddpm_ref_gaussian(c->z, c->run->seed, (uint64_t)i, (uint32_t)c->k, (uint32_t)j);
+  if (c->noise) mpfr_set_d(c->z, c->draws[i * c->tg.d + j], MPFR_RNDN); /* exact */
   switch (sp->kind) {
   case DDPM_SAMPLER_DDPM: /* (y + beta_j s)/sqrt(alpha_j) + sigma z; liyan: z inside */
     mpfr_mul(c->u, c->beta_j, s, MPFR_RNDN);
@@ -199,58 +188,135 @@ static void step_sample(step_ctx *c, long long i, mpfr_t *y)
   for (long long j = 0; j < c->tg.d; j++) update(c, i, j, y[j], c->s[j]);
 }
 
+struct ddpm_ref_sampler {
+  step_ctx c;
+  mpfr_prec_t prec;
+  long long k;        /* the current row */
+  mpfr_t *y;          /* n x d states */
+  long long *ts, *ps; /* the steps' times */
+  ddpm_draw_files files;
+  double *draws;      /* one row of draws */
+  int have_files, have_target, have_schedule;
+};
+
+void ddpm_ref_sampler_free(ddpm_ref_sampler *m)
+{
+  if (!m) return;
+  step_ctx *c = &m->c;
+  const size_t nd = (size_t)c->run->n * (size_t)c->run->d, d = (size_t)c->run->d;
+  free(m->ts);
+  free(m->ps);
+  free(m->draws);
+  mpfr_clears(c->beta_j, c->alpha_j, c->btilde_j, c->sqrt_alpha, c->sigma, c->c_eps, c->h,
+              c->r_t, c->r_p, c->tau, c->u, c->w, c->z, (mpfr_ptr)0);
+  ddpm_ref_vector_free(m->y, nd);
+  ddpm_ref_vector_free(c->s, d);
+  ddpm_ref_vector_free(c->s2, d);
+  ddpm_ref_vector_free(c->ytil, d);
+  ddpm_ref_vector_free(c->f, d);
+  if (c->continuous) ddpm_ref_grid_clear(&c->grid);
+  if (m->have_target) ddpm_ref_target_clear(&c->tg);
+  if (m->have_schedule) ddpm_ref_schedule_free(&c->sch);
+  if (m->have_files) ddpm_draw_files_close(&m->files);
+  free(m);
+}
+
+/* Row 0: Y_T = draw 0 (N(0, I), or the replayed initial state). */
+static int initial_row(ddpm_ref_sampler *m, ddpm_err *e)
+{
+  const ddpm_run *run = m->c.run;
+  int rc = ddpm_ref_draws(&m->files, 0, m->draws, e);
+  for (long long q = 0; rc == DDPM_OK && q < run->n * run->d; q++)
+    mpfr_set_d(m->y[q], m->draws[q], MPFR_RNDN);
+  return rc;
+}
+
+int ddpm_ref_sampler_new(const ddpm_run *run, mpfr_prec_t prec, ddpm_ref_sampler **out,
+                         ddpm_err *e)
+{
+  *out = NULL;
+  if (run->steps > (long long)UINT32_MAX)
+    return ddpm_fail(e, DDPM_EINPUT, "--steps: %lld: more than 2^32 - 1 draws", run->steps);
+  ddpm_ref_sampler *m = calloc(1, sizeof *m);
+  if (!m) return ddpm_fail(e, DDPM_EINTERNAL, "oracle: out of memory");
+  step_ctx *c = &m->c;
+  c->run = run;
+  m->prec = prec;
+  const size_t nd = (size_t)run->n * (size_t)run->d, d = (size_t)run->d;
+  mpfr_inits2(prec, c->beta_j, c->alpha_j, c->btilde_j, c->sqrt_alpha, c->sigma, c->c_eps,
+              c->h, c->r_t, c->r_p, c->tau, c->u, c->w, c->z, (mpfr_ptr)0);
+  int rc = ddpm_draw_files_open(&m->files, run, e);
+  m->have_files = rc == DDPM_OK;
+  if (rc == DDPM_OK) rc = ddpm_ref_schedule_build(&run->schedule, prec, &c->sch, e);
+  m->have_schedule = m->have_files && rc == DDPM_OK;
+  if (rc == DDPM_OK) rc = ddpm_ref_target_init(&run->target, prec, &c->tg, e);
+  m->have_target = m->have_schedule && rc == DDPM_OK;
+  if (rc == DDPM_OK) {
+    c->continuous = ddpm_ref_grid_init(&run->schedule, prec, &c->grid);
+    m->y = ddpm_ref_vector_new(nd, prec);
+    c->s = ddpm_ref_vector_new(d, prec), c->s2 = ddpm_ref_vector_new(d, prec);
+    c->ytil = ddpm_ref_vector_new(d, prec), c->f = ddpm_ref_vector_new(d, prec);
+    m->ts = malloc((size_t)run->steps * sizeof *m->ts);
+    m->ps = malloc((size_t)run->steps * sizeof *m->ps);
+    m->draws = malloc(nd * sizeof *m->draws);
+    c->draws = m->draws;
+    if (!m->y || !c->s || !c->s2 || !c->ytil || !c->f || !m->ts || !m->ps || !m->draws)
+      rc = ddpm_fail(e, DDPM_EINTERNAL, "oracle: out of memory for %zu values", nd);
+  }
+  if (rc == DDPM_OK) rc = ddpm_run_timesteps(run, m->ts, m->ps, e);
+  if (rc == DDPM_OK) rc = initial_row(m, e);
+  if (rc != DDPM_OK) {
+    ddpm_ref_sampler_free(m);
+    return rc;
+  }
+  *out = m;
+  return DDPM_OK;
+}
+
+int ddpm_ref_sampler_step(ddpm_ref_sampler *m, ddpm_err *e)
+{
+  step_ctx *c = &m->c;
+  const ddpm_run *run = c->run;
+  if (m->k >= run->steps)
+    return ddpm_fail(e, DDPM_EINTERNAL, "oracle: stepping past the last row");
+  long long k = ++m->k;
+  prepare_step(c, k, m->ts[k - 1], m->ps[k - 1]);
+  if (c->noise) {
+    int rc = ddpm_ref_draws(&m->files, k, m->draws, e);
+    if (rc != DDPM_OK) return rc;
+  }
+  for (long long i = 0; i < run->n; i++) step_sample(c, i, m->y + i * run->d);
+  return DDPM_OK;
+}
+
+long long ddpm_ref_sampler_row(const ddpm_ref_sampler *m) { return m->k; }
+mpfr_t *ddpm_ref_sampler_state(const ddpm_ref_sampler *m) { return m->y; }
+
+static int emit_row(const ddpm_ref_sampler *m, ddpm_ref_emit emit, void *ctx)
+{
+  const ddpm_run *run = m->c.run;
+  for (long long i = 0; i < run->n; i++)
+    for (long long j = 0; j < run->d; j++) {
+      int rc = emit(ctx, m->k, i, j, m->y[i * run->d + j]);
+      if (rc != DDPM_OK) return rc;
+    }
+  return DDPM_OK;
+}
+
 int ddpm_ref_run(const ddpm_run *run, mpfr_prec_t prec, ddpm_ref_emit emit, void *ctx,
                  ddpm_err *e)
 {
-  if (run->steps > (long long)UINT32_MAX)
-    return ddpm_fail(e, DDPM_EINPUT, "--steps: %lld: more than 2^32 - 1 draws", run->steps);
-  step_ctx c = {.run = run};
-  int rc = ddpm_ref_schedule_build(&run->schedule, prec, &c.sch, e);
+  ddpm_ref_sampler *m;
+  int rc = ddpm_ref_sampler_new(run, prec, &m, e);
   if (rc != DDPM_OK) return rc;
-  rc = ddpm_ref_target_init(&run->target, prec, &c.tg, e);
-  if (rc != DDPM_OK) { ddpm_ref_schedule_free(&c.sch); return rc; }
-  c.continuous = ddpm_ref_grid_init(&run->schedule, prec, &c.grid);
-
-  const size_t nd = (size_t)run->n * (size_t)run->d, d = (size_t)run->d;
-  mpfr_t *y = ddpm_ref_vector_new(nd, prec);
-  c.s = ddpm_ref_vector_new(d, prec), c.s2 = ddpm_ref_vector_new(d, prec);
-  c.ytil = ddpm_ref_vector_new(d, prec), c.f = ddpm_ref_vector_new(d, prec);
-  mpfr_inits2(prec, c.beta_j, c.alpha_j, c.btilde_j, c.sqrt_alpha, c.sigma, c.c_eps, c.h,
-              c.r_t, c.r_p, c.tau, c.u, c.w, c.z, (mpfr_ptr)0);
-  long long *ts = malloc((size_t)run->steps * sizeof *ts);
-  long long *ps = malloc((size_t)run->steps * sizeof *ps);
-  if (!y || !c.s || !c.s2 || !c.ytil || !c.f || !ts || !ps) {
-    rc = ddpm_fail(e, DDPM_EINTERNAL, "oracle: out of memory for %zu values", nd);
-    goto done;
-  }
-  if ((rc = ddpm_run_timesteps(run, ts, ps, e)) != DDPM_OK) goto done;
-
-  for (long long i = 0; i < run->n; i++) /* Y_T ~ N(0, I): draw r = 0 */
-    for (long long j = 0; j < run->d; j++)
-      ddpm_ref_gaussian(y[i * run->d + j], run->seed, (uint64_t)i, 0, (uint32_t)j);
-  rc = emit_row(run, 0, y, emit, ctx);
-
-  for (long long k = 1; k <= run->steps && rc == DDPM_OK; k++) {
-    prepare_step(&c, k, ts[k - 1], ps[k - 1]);
-    for (long long i = 0; i < run->n; i++) step_sample(&c, i, y + i * run->d);
-    rc = emit_row(run, k, y, emit, ctx);
+  rc = emit_row(m, emit, ctx);
+  while (rc == DDPM_OK && m->k < run->steps) {
+    rc = ddpm_ref_sampler_step(m, e);
+    if (rc == DDPM_OK) rc = emit_row(m, emit, ctx);
   }
   if (rc != DDPM_OK && e && e->msg[0] == '\0')
     ddpm_fail(e, rc, "oracle: writing the trajectory failed");
-
-done:
-  free(ts);
-  free(ps);
-  mpfr_clears(c.beta_j, c.alpha_j, c.btilde_j, c.sqrt_alpha, c.sigma, c.c_eps, c.h, c.r_t,
-              c.r_p, c.tau, c.u, c.w, c.z, (mpfr_ptr)0);
-  ddpm_ref_vector_free(y, nd);
-  ddpm_ref_vector_free(c.s, d);
-  ddpm_ref_vector_free(c.s2, d);
-  ddpm_ref_vector_free(c.ytil, d);
-  ddpm_ref_vector_free(c.f, d);
-  if (c.continuous) ddpm_ref_grid_clear(&c.grid);
-  ddpm_ref_target_clear(&c.tg);
-  ddpm_ref_schedule_free(&c.sch);
+  ddpm_ref_sampler_free(m);
   mpfr_free_cache();
   return rc;
 }

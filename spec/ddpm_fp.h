@@ -196,9 +196,19 @@ typedef struct {
 int ddpm_fp_plan_step(const ddpm_run *run, const ddpm_fp_schedule *sch, const ddpm_fp_grid *g,
                       long long t, long long p, ddpm_fp_step_plan *c, ddpm_err *e);
 
-/* Runs the sampler for every sample. traj, if not NULL, receives the whole
- * trajectory (steps+1, n, d) in C order; final receives the last row (n, d).
- * threads >= 1 splits the samples; the output does not depend on it. */
+/* Receives row k = 0..steps of the run (n x d values, C order) as soon as
+ * every sample has reached it. Returns DDPM_OK or an error code to stop. */
+typedef int (*ddpm_fp_emit)(void *ctx, long long k, const double *row, ddpm_err *e);
+
+/* Runs the sampler, all samples advancing together one step at a time, in
+ * O(n d) memory. threads >= 1 splits the samples of each step; the output
+ * does not depend on it (every draw is addressed). Replay files
+ * (run->noise_path, x_init_path) replace the Philox draws they hold. */
+int ddpm_fp_run_rows(const ddpm_run *run, int threads, ddpm_fp_emit emit, void *ctx,
+                     ddpm_err *e);
+
+/* The same, collecting: traj, if not NULL, receives the whole trajectory
+ * (steps+1, n, d) in C order; final receives the last row (n, d). */
 int ddpm_fp_run(const ddpm_run *run, int threads, double *traj, double *final,
                 ddpm_err *e);
 

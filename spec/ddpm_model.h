@@ -140,6 +140,10 @@ typedef struct {
   int score_error;     /* DDPM_SCORE_EXACT, _BIAS or _REL */
   char score_error_text[DDPM_TEXT_MAX]; /* its decimal value */
   double score_error_value;             /* nearest binary64 */
+  /* Replay (spec/ddpm_draws.h): NULL, or .npy files whose values both
+   * engines use exactly in place of the Philox draws. */
+  const char *noise_path;  /* --noise: draws shaped (steps+1, n, d) */
+  const char *x_init_path; /* --x-init: the initial states, (n, d) */
 } ddpm_run;
 
 enum { DDPM_SCORE_EXACT = 0, DDPM_SCORE_BIAS, DDPM_SCORE_REL };

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <mpfr.h>
 
+#include "ddpm_draws.h"
 #include "ddpm_error.h"
 #include "ddpm_model.h"
 
@@ -58,6 +59,10 @@ void ddpm_ref_jump(const ddpm_ref_schedule *s, long long t, long long p, mpfr_t 
 /* z <- the Gaussian draw j of (seed, sample i, draw r), correctly rounded to
  * nearest at z's precision (Ziv's strategy on MPFI enclosures). */
 void ddpm_ref_gaussian(mpfr_t z, uint64_t seed, uint64_t i, uint32_t r, uint32_t j);
+
+/* row[0 .. n d - 1] <- draw r of the run as the oracle uses it: from the
+ * replay files, or the Philox draws correctly rounded to binary64. */
+int ddpm_ref_draws(ddpm_draw_files *f, long long r, double *row, ddpm_err *e);
 
 /* The time grid of the continuous schedules vp and ou (spec/maths.md
  * sections 2 and 4), from the schedule's decimal texts. */
@@ -118,5 +123,17 @@ typedef int (*ddpm_ref_emit)(void *ctx, long long k, long long i, long long j,
 
 int ddpm_ref_run(const ddpm_run *run, mpfr_prec_t prec, ddpm_ref_emit emit, void *ctx,
                  ddpm_err *e);
+
+/* The same run one step at a time, for callers that hold several runs in
+ * step (the trace's two precisions) or stream rows. After _new the state is
+ * row 0 (the initial draw); each _step advances one row. */
+typedef struct ddpm_ref_sampler ddpm_ref_sampler;
+int ddpm_ref_sampler_new(const ddpm_run *run, mpfr_prec_t prec, ddpm_ref_sampler **out,
+                         ddpm_err *e);
+int ddpm_ref_sampler_step(ddpm_ref_sampler *s, ddpm_err *e);
+/* The current row k = 0..steps and its n d values, C order. */
+long long ddpm_ref_sampler_row(const ddpm_ref_sampler *s);
+mpfr_t *ddpm_ref_sampler_state(const ddpm_ref_sampler *s);
+void ddpm_ref_sampler_free(ddpm_ref_sampler *s);
 
 #endif

@@ -441,7 +441,7 @@ static void run_case_bound(const family_case *c, family_result *res)
   for (long long q = 0; q < rowlen; q++) { /* row 0: the initial draw */
     uint64_t w1, w2;
     ddpm_noise_words(run.seed, (uint64_t)(q / d), 0, (uint32_t)(q % d), &w1, &w2);
-    E[q] = fp_gaussian_error_bound(w1, w2, (int)(q % d) & 1);
+    E[q] = fp_draw_vs_oracle_bound(w1, w2, (int)(q % d) & 1, fp[q]); /* fp row 0: its draws */
   }
   long long *ts = malloc((size_t)K * sizeof *ts), *ps = malloc((size_t)K * sizeof *ps);
   ck_assert_int_eq(ddpm_run_timesteps(&run, ts, ps, &e), DDPM_OK);
@@ -499,7 +499,7 @@ static void run_case_bound(const family_case *c, family_result *res)
             for (long long j = 0; j < d; j++) {
               uint64_t w1, w2;
               ddpm_noise_words(run.seed, (uint64_t)i, (uint32_t)k, (uint32_t)j, &w1, &w2);
-              dz[j] = fp_gaussian_error_bound(w1, w2, (int)(j & 1));
+              dz[j] = fp_draw_vs_oracle_bound(w1, w2, (int)(j & 1), z[j]);
             }
           }
           propagate(&k1, d, y, Ei, s, J, ds, drawn ? z : NULL, dz, Enew);

@@ -31,3 +31,9 @@ double fp_gaussian_error_bound(uint64_t w1, uint64_t w2, int use_sine)
   long double dz = dr * c + (r + dr) * dc + U * (r + dr) * (c + dc); /* product + rounding */
   return (double)(1.01L * dz);
 }
+
+double fp_draw_vs_oracle_bound(uint64_t w1, uint64_t w2, int use_sine, double z_fp)
+{
+  double b = fp_gaussian_error_bound(w1, w2, use_sine);
+  return b + ldexp(fabs(z_fp) + b, -53);
+}

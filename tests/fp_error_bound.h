@@ -13,4 +13,9 @@
 /* |z_fp - z| for the Gaussian draw built from the words (w1, w2). */
 double fp_gaussian_error_bound(uint64_t w1, uint64_t w2, int use_sine);
 
+/* |z_fp - z_oracle| for the fast path's draw z_fp: the oracle uses z
+ * correctly rounded to binary64, half an ulp further, at most
+ * 2^-53 (|z_fp| + the bound above). */
+double fp_draw_vs_oracle_bound(uint64_t w1, uint64_t w2, int use_sine, double z_fp);
+
 #endif

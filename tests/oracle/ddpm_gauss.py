@@ -121,7 +121,7 @@ def run(T, beta_min, beta_max, d, mean, var, n, seed, prec, spec=None, steps=Non
     K = len(steps_plan)
     traj = [[[None] * d for _ in range(n)] for _ in range(K + 1)]
     for i in range(n):
-        y = [philox.gaussian(seed, i, 0, j, prec=prec) for j in range(d)]
+        y = [philox.gaussian_binary64(seed, i, 0, j) for j in range(d)]
         traj[0][i] = list(y)
         for k, (t, p, alpha_j, beta_j) in enumerate(steps_plan, start=1):
             ab = abars[t - 1]
@@ -133,7 +133,7 @@ def run(T, beta_min, beta_max, d, mean, var, n, seed, prec, spec=None, steps=Non
                 score = -(y[j] - m_t) / den
                 yn = (y[j] + beta_j * score) * c
                 if p > 0:
-                    yn = yn + mpmath.sqrt(beta_j) * philox.gaussian(seed, i, k, j, prec=prec)
+                    yn = yn + mpmath.sqrt(beta_j) * philox.gaussian_binary64(seed, i, k, j)
                 new.append(yn)
             y = new
             traj[k][i] = list(y)

@@ -87,6 +87,13 @@ def gaussian(seed, i, r, j, prec=400):
         return +z
 
 
+def gaussian_binary64(seed, i, r, j):
+    """The draw as ddpmref's oracle uses it: z(seed, i, r, j) correctly
+    rounded to binary64 (from 400 bits, so the double rounding cannot bite
+    unless z lies within 2^-340 relative of a binary64 midpoint)."""
+    return mpmath.mpf(to_binary64(gaussian(seed, i, r, j, prec=400)))
+
+
 def to_binary64(x):
     """Round an mpf (any precision) to the nearest IEEE binary64, ties to even.
 

@@ -628,18 +628,27 @@ def reverse_step(sampler, grid, scorer, t, p, y, draw):
 
 
 def run(target, grid, sampler, n, seed, steps=None, spacing="leading", offset=0,
-        score_error=None, prec=DEFAULT_PREC):
-    """Trajectories traj[k][i][j] (mpf), k = 0..K; row 0 is Y_T = z(seed, i, 0, j)."""
+        score_error=None, prec=DEFAULT_PREC, noise=None):
+    """Trajectories traj[k][i][j] (mpf), k = 0..K; row 0 is Y_T = z(seed, i, 0, j).
+
+    noise, if given, is an array shaped (K+1, n, d) whose values replace the
+    Philox draws (draw 0 the initial state), each taken exactly."""
     check_combination(sampler, grid)
     steps_plan = plan(grid, steps, spacing, offset)
     scorer = Scorer(target, grid, score_error)
     d = target["d"]
+
+    def z(i, r, j):
+        if noise is not None:
+            return mp.mpf(float(noise[r][i][j]))  # exact: float32/64 values are doubles
+        return philox.gaussian_binary64(seed, i, r, j)
+
     traj = [[None] * n for _ in range(len(steps_plan) + 1)]
     for i in range(n):
-        y = [philox.gaussian(seed, i, 0, j, prec=prec) for j in range(d)]
+        y = [z(i, 0, j) for j in range(d)]
         traj[0][i] = y
         for k, (t, p) in enumerate(steps_plan, start=1):
-            draw = lambda k=k: [philox.gaussian(seed, i, k, j, prec=prec) for j in range(d)]
+            draw = lambda k=k: [z(i, k, j) for j in range(d)]
             y = reverse_step(sampler, grid, scorer, t, p, y, draw)
             traj[k][i] = y
     return traj
@@ -1032,6 +1041,7 @@ def parse_args(argv):
     ap.add_argument("--prec", type=int, default=DEFAULT_PREC)
     ap.add_argument("--out")
     ap.add_argument("--txt")
+    ap.add_argument("--noise", help="replayed draws, .npy shaped (K+1, n, d)")
     a = ap.parse_args(argv)
     if a.prec < 64:
         ap.error("--prec must be >= 64")
@@ -1058,8 +1068,12 @@ def main(argv):
         grid = make_schedule(a.schedule, a.T)
         sampler = parse_sampler(a.sampler)
         err = parse_score_error(a.score_error)
+        noise = None
+        if a.noise:
+            import numpy as np
+            noise = np.load(a.noise)
         traj = run(target, grid, sampler, a.n, a.seed, a.steps, a.spacing, a.offset,
-                   err, a.prec)
+                   err, a.prec, noise)
     except (InputError, schedules.SpecError) as e:
         print("error: %s" % e, file=sys.stderr)
         return 2
