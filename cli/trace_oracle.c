@@ -38,8 +38,9 @@ static double verified_bits(mpfr_srcptr v, mpfr_srcptr w, mpfr_t diff, long p)
 }
 
 /* Is RN53 of the true value established? The error of v is taken as
- * 2 |v - w| plus one unit of v's last place; both ends of that interval
- * must round to the same binary64 number. */
+ * 2 |v - w| plus one unit in the last place of the check precision (what
+ * agreement cannot see below); both ends of that interval must round to the
+ * same binary64 number. */
 static int rounding_established(mpfr_srcptr v, mpfr_srcptr w, sinks *s)
 {
   if (mpfr_zero_p(v) && mpfr_zero_p(w)) return 1;
@@ -49,7 +50,7 @@ static int rounding_established(mpfr_srcptr v, mpfr_srcptr w, sinks *s)
   if (!mpfr_zero_p(v)) {
     mpfr_t ulp;
     mpfr_init2(ulp, 2);
-    mpfr_set_ui_2exp(ulp, 1, mpfr_get_exp(v) - (mpfr_exp_t)mpfr_get_prec(v), MPFR_RNDN);
+    mpfr_set_ui_2exp(ulp, 1, mpfr_get_exp(v) - (mpfr_exp_t)mpfr_get_prec(w), MPFR_RNDN);
     mpfr_add(s->diff, s->diff, ulp, MPFR_RNDU);
     mpfr_clear(ulp);
   }

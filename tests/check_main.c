@@ -35,6 +35,7 @@ int main(void)
   srunner_add_suite(sr, stats_suite());
   srunner_add_suite(sr, predict_suite());
   srunner_add_suite(sr, cli_suite());
+  srunner_add_suite(sr, trace_suite());
   srunner_add_suite(sr, proofs_suite());
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);

@@ -14,6 +14,7 @@ Suite *mixture_suite(void);
 Suite *stats_suite(void);
 Suite *predict_suite(void);
 Suite *cli_suite(void);
+Suite *trace_suite(void);
 Suite *proofs_suite(void);
 
 /* The Python with mpmath and numpy (Debian's), for the independent oracles. */
