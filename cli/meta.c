@@ -7,7 +7,7 @@
 #include "ddpm_mixture.h"
 #include "meta.h"
 
-static void json_string(FILE *f, const char *s)
+void json_string(FILE *f, const char *s)
 {
   fputc('"', f);
   for (; *s; s++) {

@@ -3,6 +3,8 @@
 #ifndef DDPM_META_H
 #define DDPM_META_H
 
+#include <stdio.h>
+
 #include "ddpm_error.h"
 #include "run_options.h"
 #include "trace_oracle.h"
@@ -24,6 +26,9 @@ typedef struct {
   double max_ulps;        /* max elementwise distance in binary64 ulps */
   double final_max_ulps;  /* the same in the last row */
 } meta_comparison;
+
+/* s as a JSON string literal, escaped. */
+void json_string(FILE *f, const char *s);
 
 /* cert: a trace's certificate, or NULL. */
 int meta_write(const char *path, const run_options *o, const meta_file *files, int nfiles,

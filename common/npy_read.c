@@ -4,6 +4,7 @@
  * non-negative integers), so any other text is refused, never guessed at.
  * Files are untrusted: every length is checked against the file's size
  * before it is used, and nothing proportional to the data is allocated. */
+#define _FILE_OFFSET_BITS 64 /* fseeko past 2 GiB on 32-bit hosts too */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -273,8 +274,8 @@ static int set_shape(ddpm_npy_reader *r, const header *h, ddpm_err *e)
     if (r->shape[q] == 0) { count = 0; continue; }
     if (bytes > (INT64_MAX - r->data_offset) / r->shape[q]) {
       char s[128];
-      return bad(r, e, "shape %s: %s values overflow the byte count",
-                 ddpm_npy_shape_text(r, s, sizeof s), r->descr);
+      return bad(r, e, "shape %s of %d-byte values: the byte count overflows 64 bits",
+                 ddpm_npy_shape_text(r, s, sizeof s), r->item_bytes);
     }
     bytes *= r->shape[q];
     count *= r->shape[q];
@@ -389,9 +390,9 @@ static int check_size(ddpm_npy_reader *r, long long size, ddpm_err *e)
     return bad(r, e, "truncated: %lld bytes of data, the header's shape %s of '%s' needs %lld",
                have, ddpm_npy_shape_text(r, s, sizeof s), r->descr, need);
   if (have > need)
-    return bad(r, e, "%lld trailing bytes after the data (the header's shape %s of '%s' needs "
-               "%lld bytes, the file has %lld)", have - need, ddpm_npy_shape_text(r, s, sizeof s),
-               r->descr, need, have);
+    return bad(r, e, "%lld trailing byte%s after the data (the header's shape %s of '%s' needs "
+               "%lld bytes, the file has %lld)", have - need, have - need == 1 ? "" : "s",
+               ddpm_npy_shape_text(r, s, sizeof s), r->descr, need, have);
   return DDPM_OK;
 }
 

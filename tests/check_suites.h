@@ -16,6 +16,9 @@ Suite *predict_suite(void);
 Suite *cli_suite(void);
 Suite *trace_suite(void);
 Suite *proofs_suite(void);
+Suite *npy_read_suite(void);
+Suite *verify_suite(void);
+Suite *example_suite(void);
 
 /* The Python with mpmath and numpy (Debian's), for the independent oracles. */
 const char *test_python(void);

@@ -1,41 +1,28 @@
-/* test_npy.c: minimal .npy reader for the tests: version 1.0, '<f8', C order. */
+/* test_npy.c: the tests' .npy loader, on top of the library's strict reader
+ * (common/npy_read.c), so that there is one reader. It also asserts what our
+ * writer and NumPy's np.save promise for these files: format 1.0, '<f8', the
+ * data 64-byte aligned. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check_suites.h"
+#include "ddpm_npy_read.h"
 #include "test_npy.h"
 
 double *test_npy_read(const char *path, size_t *count, char *shape, size_t shape_size)
 {
-  FILE *f = fopen(path, "rb");
-  ck_assert_msg(f != NULL, "%s: cannot open", path);
-  unsigned char head[10];
-  ck_assert_int_eq(fread(head, 1, 10, f), 10);
-  ck_assert_msg(memcmp(head, "\x93NUMPY\x01\x00", 8) == 0, "%s: not .npy 1.0", path);
-  size_t hlen = head[8] | (size_t)head[9] << 8;
-  ck_assert_msg((10 + hlen) % 64 == 0, "%s: data not 64-byte aligned", path);
-  char dict[1024] = {0};
-  ck_assert(hlen < sizeof dict);
-  ck_assert_int_eq(fread(dict, 1, hlen, f), hlen);
-  ck_assert_msg(strstr(dict, "'descr': '<f8'") && strstr(dict, "'fortran_order': False"),
-                "%s: header %s", path, dict);
-  const char *open = strstr(dict, "'shape': (");
-  ck_assert_ptr_nonnull(open);
-  open += 9;
-  const char *close = strchr(open, ')');
-  snprintf(shape, shape_size, "%.*s", (int)(close - open + 1), open);
-  size_t n = 1;
-  for (const char *p = open + 1; p < close;) {
-    char *end;
-    n *= strtoull(p, &end, 10);
-    p = end;
-    while (p < close && (*p == ',' || *p == ' ')) p++;
-  }
-  double *v = malloc(n * sizeof *v + 1);
-  ck_assert_int_eq(fread(v, sizeof *v, n, f), n);
-  ck_assert_msg(fgetc(f) == EOF, "%s: trailing bytes", path);
-  fclose(f);
-  *count = n;
+  ddpm_npy_reader r;
+  ddpm_err e = {{0}};
+  ck_assert_msg(ddpm_npy_open(&r, path, "", &e) == DDPM_OK, "%s", e.msg);
+  ck_assert_msg(r.version == 1, "%s: not .npy 1.0", path);
+  ck_assert_msg(strcmp(r.descr, "<f8") == 0, "%s: dtype '%s', want '<f8'", path, r.descr);
+  ck_assert_msg(r.data_offset % 64 == 0, "%s: data not 64-byte aligned", path);
+  ddpm_npy_shape_text(&r, shape, shape_size);
+  double *v = malloc((size_t)r.count * sizeof *v + 1);
+  ck_assert_ptr_nonnull(v);
+  ck_assert_msg(ddpm_npy_read(&r, 0, r.count, v, &e) == DDPM_OK, "%s", e.msg);
+  *count = (size_t)r.count;
+  ddpm_npy_close(&r);
   return v;
 }
