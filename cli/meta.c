@@ -145,9 +145,13 @@ int meta_write(const char *path, const run_options *o, const meta_file *files, i
     fclose(f);
     return DDPM_EINPUT;
   }
-  fprintf(f, "  \"engines\": [%s%s%s],\n", (o->engines & ENGINE_REF) ? "\"ref\"" : "",
-          o->engines == ENGINE_BOTH ? ", " : "", (o->engines & ENGINE_FP) ? "\"fp\"" : "");
-  if (o->engines & ENGINE_REF)
+  if (strcmp(o->command, "audit") == 0)
+    fprintf(f, "  \"audit_format\": \"%s\",\n  \"exact_precision_bits\": %ld,\n",
+            o->format->name, o->prec);
+  else
+    fprintf(f, "  \"engines\": [%s%s%s],\n", (o->engines & ENGINE_REF) ? "\"ref\"" : "",
+            o->engines == ENGINE_BOTH ? ", " : "", (o->engines & ENGINE_FP) ? "\"fp\"" : "");
+  if ((o->engines & ENGINE_REF) && strcmp(o->command, "audit") != 0)
     fprintf(f, "  \"ref_precision_bits\": %ld,\n", o->prec);
   if (cert) write_certificate(f, o, cert);
   fprintf(f, "  \"rows\": \"row 0 holds the initial draw Y_T; row k the state after reverse "

@@ -38,16 +38,50 @@ static int parse_seed(const char *text, unsigned long long *out, ddpm_err *e)
   return DDPM_OK;
 }
 
+/* --sources input,schedule,...: the audit's sources computed in the format. */
+static int parse_sources(const char *text, unsigned *mask, ddpm_err *e)
+{
+  char buf[256];
+  if (strlen(text) >= sizeof buf || !*text)
+    return ddpm_fail(e, DDPM_EINPUT, "--sources: a comma-separated list of input, schedule, "
+                     "noise, score, update");
+  strcpy(buf, text);
+  *mask = 0;
+  for (char *save = NULL, *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+    int found = 0;
+    for (int s = 0; s < DDPM_SRC_COUNT; s++)
+      if (strcmp(w, ddpm_source_name(s)) == 0) *mask |= 1u << s, found = 1;
+    if (!found)
+      return ddpm_fail(e, DDPM_EINPUT, "--sources %s: '%s' is not one of input, schedule, noise, "
+                       "score, update", text, w);
+  }
+  return DDPM_OK;
+}
+
 static void print_help(const char *command)
 {
-  int trace = strcmp(command, "trace") == 0;
+  int trace = strcmp(command, "trace") == 0, audit = strcmp(command, "audit") == 0;
   printf("usage: ddpmref %s --target SPEC [--schedule SPEC] [--sampler SPEC] --n N --seed S\n"
          "       [--steps K [--spacing leading|trailing|linspace] [--steps-offset O]]\n"
          "       [--score-error bias=B|rel=R] [--noise FILE.npy] [--x-init FILE.npy]\n"
-         "       [--engine fp|ref%s] [--prec BITS]%s\n"
+         "       %s [--prec BITS]%s\n"
          "       [--threads K] [--quiet|--progress] -o DIR [--force]\n\n",
-         command, trace ? "|both" : "", trace ? " [--check-prec BITS] [--min-digits N]" : "");
-  if (trace)
+         command, audit ? "[--format binary64|binary32|binary16|bfloat16] [--sources LIST]\n"
+                          "       [--no-plot]"
+                        : trace ? "[--engine fp|ref|both]" : "[--engine fp|ref]",
+         trace ? " [--check-prec BITS] [--min-digits N]" : "");
+  if (audit)
+    printf("Where the floating-point error comes from. The fast path's algorithm runs in the\n"
+           "format (MPFR-emulated: its precision, exponent range and subnormals; binary64\n"
+           "also the real fast path) exactly, with one error source at a time in the format\n"
+           "(input, schedule, noise, score, update), and wholly in the format. Each source's\n"
+           "local errors are carried through the exact later steps; their sum is compared\n"
+           "with the observed error and the residual reported. Files: audit.json, audit.md,\n"
+           "audit.dat + audit.gp (gnuplot) and audit.png, audit.svg (unless --no-plot).\n"
+           "--prec is the precision of the exact computations (default 256). --sources\n"
+           "input,schedule,noise,score,update (default all) picks the sources the format\n"
+           "implementation rounds: the others stay exact (what-ifs).\n\n");
+  else if (trace)
     printf("Certified ground truth, every step recorded. The oracle (MPFR) runs at --prec\n"
            "and again at --check-prec; their agreement gives each value's verified digits\n"
            "(digits.npy, minimum in meta.json). A trace below the --min-digits floor is\n"
@@ -100,7 +134,7 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
   enum { OPT_TARGET = 256, OPT_SCHEDULE, OPT_SAMPLER, OPT_N, OPT_SEED, OPT_STEPS,
          OPT_SPACING, OPT_ENGINE, OPT_PREC, OPT_THREADS, OPT_FORCE, OPT_HELP,
          OPT_VERSION, OPT_OFFSET, OPT_SCORE_ERROR, OPT_NOISE, OPT_X_INIT, OPT_QUIET,
-         OPT_PROGRESS, OPT_CHECK_PREC, OPT_MIN_DIGITS };
+         OPT_PROGRESS, OPT_CHECK_PREC, OPT_MIN_DIGITS, OPT_FORMAT, OPT_NO_PLOT, OPT_SOURCES };
   static const struct option longopts[] = {
     {"target", required_argument, 0, OPT_TARGET},
     {"schedule", required_argument, 0, OPT_SCHEDULE},
@@ -122,6 +156,9 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
     {"progress", no_argument, 0, OPT_PROGRESS},
     {"check-prec", required_argument, 0, OPT_CHECK_PREC},
     {"min-digits", required_argument, 0, OPT_MIN_DIGITS},
+    {"format", required_argument, 0, OPT_FORMAT},
+    {"no-plot", no_argument, 0, OPT_NO_PLOT},
+    {"sources", required_argument, 0, OPT_SOURCES},
     {"help", no_argument, 0, OPT_HELP},
     {"version", no_argument, 0, OPT_VERSION},
     {0, 0, 0, 0}};
@@ -136,6 +173,8 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
   o->engines = trace ? ENGINE_BOTH : ENGINE_FP;
   o->prec = DDPM_REF_PREC_DEFAULT;
   o->threads = 1;
+  o->format = ddpm_fmt_by_name("binary64");
+  o->sources = DDPM_SRC_ALL;
   opterr = 0;
   optind = 1;
   while ((opt = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
@@ -160,6 +199,8 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
       o->run.steps_offset = v;
       break;
     case OPT_ENGINE:
+      if (strcmp(command, "audit") == 0)
+        return ddpm_fail(e, DDPM_EINPUT, "--engine: audit runs its own engines (see --format)");
       if (strcmp(optarg, "fp") == 0) o->engines = ENGINE_FP;
       else if (strcmp(optarg, "ref") == 0) o->engines = ENGINE_REF;
       else if (trace && strcmp(optarg, "both") == 0) o->engines = ENGINE_BOTH;
@@ -181,6 +222,19 @@ int run_options_parse(int argc, char **argv, const char *command, run_options *o
     case OPT_NOISE: o->run.noise_path = optarg; break;
     case OPT_X_INIT: o->run.x_init_path = optarg; break;
     case OPT_QUIET: o->progress = PROGRESS_QUIET; break;
+    case OPT_FORMAT:
+    case OPT_NO_PLOT:
+    case OPT_SOURCES:
+      if (strcmp(command, "audit") != 0)
+        return ddpm_fail(e, DDPM_EINPUT, "%s: only audit takes it", argv[optind - 1]);
+      if (opt == OPT_NO_PLOT) o->no_plot = 1;
+      else if (opt == OPT_SOURCES) {
+        if ((rc = parse_sources(optarg, &o->sources, e)) != DDPM_OK) return rc;
+      }
+      else if (!(o->format = ddpm_fmt_by_name(optarg)))
+        return ddpm_fail(e, DDPM_EINPUT, "--format %s: must be binary64, binary32, binary16 or "
+                         "bfloat16", optarg);
+      break;
     case OPT_PROGRESS: o->progress = PROGRESS_ALWAYS; break;
     case OPT_CHECK_PREC:
     case OPT_MIN_DIGITS:

@@ -2,6 +2,7 @@
 #ifndef DDPM_RUN_OPTIONS_H
 #define DDPM_RUN_OPTIONS_H
 
+#include "ddpm_emu.h"
 #include "ddpm_model.h"
 
 enum { ENGINE_FP = 1, ENGINE_REF = 2, ENGINE_BOTH = 3 };
@@ -18,6 +19,10 @@ typedef struct {
   /* trace: the second, higher precision and the floor on verified digits */
   long check_prec;      /* bits; default 2 prec */
   double min_digits;    /* 0: the default floor, binary64 correct rounding */
+  /* audit: the format, and whether to skip rendering the plots */
+  const ddpm_fmt *format;
+  unsigned sources;     /* the sources computed in the format (--sources) */
+  int no_plot;
 } run_options;
 
 #define OPTIONS_HELP_SHOWN (-1)

@@ -134,7 +134,7 @@ void ddpm_emu_set_str(ddpm_emu *c, int src, const char *what, mpfr_t r, const ch
   mpfr_set_emin(c->fmt->emin);
   mpfr_set_emax(c->fmt->emax);
   mpfr_clear_flags();
-  int tern = mpfr_set_str(c->t, decimal, 10, MPFR_RNDN);
+  int tern = mpfr_strtofr(c->t, decimal, NULL, 10, MPFR_RNDN); /* ternary, unlike set_str */
   tern = mpfr_check_range(c->t, tern, MPFR_RNDN);
   tern = mpfr_subnormalize(c->t, tern, MPFR_RNDN);
   note_rounding(c, what, !(mpfr_zero_p(c->t) && tern == 0), tern != 0);

@@ -54,7 +54,7 @@ static void accumulate(ddpm_ref_schedule *s)
 
 /* alpha_t = 1 - beta_t, log abar_t = log1p(-(1 - abar_t)), sqrt(abar_t), sqrt(1 - abar_t),
  * betatilde_t = beta_t (1 - abar_{t-1})/(1 - abar_t), SNR_t = abar_t/(1 - abar_t) */
-static void derive(ddpm_ref_schedule *s)
+void ddpm_ref_schedule_row0(ddpm_ref_schedule *s)
 {
   mpfr_set_ui(s->alpha[0], 1, MPFR_RNDN);
   mpfr_set_zero(s->log_abar[0], 1);
@@ -62,6 +62,11 @@ static void derive(ddpm_ref_schedule *s)
   mpfr_set_inf(s->snr[0], 1);
   mpfr_set_ui(s->sqrt_abar[0], 1, MPFR_RNDN);
   mpfr_set_zero(s->sqrt_oma[0], 1);
+}
+
+static void derive(ddpm_ref_schedule *s)
+{
+  ddpm_ref_schedule_row0(s);
   for (long long t = 1; t <= s->T; t++) {
     mpfr_sqrt(s->sqrt_abar[t], s->abar[t], MPFR_RNDN);
     mpfr_sqrt(s->sqrt_oma[t], s->oma[t], MPFR_RNDN);

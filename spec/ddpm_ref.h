@@ -50,6 +50,9 @@ void ddpm_ref_lcw_fill(const ddpm_spec *spec, ddpm_ref_schedule *s);
 /* vp and ou: beta, abar and 1 - abar from the integrated rate on the grid */
 void ddpm_ref_continuous_fill(const ddpm_spec *spec, ddpm_ref_schedule *s);
 void ddpm_ref_schedule_free(ddpm_ref_schedule *s);
+/* The derived columns' values at t = 0 (alpha 1, log abar 0, betatilde 0,
+ * SNR +inf, sqrt(abar) 1, sqrt(1 - abar) 0). */
+void ddpm_ref_schedule_row0(ddpm_ref_schedule *s);
 
 /* beta_jump = 1 - abar_t/abar_p = 1 - prod_{p<s<=t} (1 - beta_s) and
  * alpha_jump = 1 - beta_jump for 0 <= p < t <= T (initialised by the caller). */

@@ -38,6 +38,9 @@ int main(void)
   srunner_add_suite(sr, npy_read_suite());
   srunner_add_suite(sr, verify_suite());
   srunner_add_suite(sr, example_suite());
+  srunner_add_suite(sr, emu_schedule_suite());
+  srunner_add_suite(sr, emu_sampler_suite());
+  srunner_add_suite(sr, audit_suite());
   srunner_add_suite(sr, trace_suite());
   srunner_add_suite(sr, proofs_suite());
   srunner_run_all(sr, CK_NORMAL);

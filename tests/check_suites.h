@@ -19,6 +19,9 @@ Suite *proofs_suite(void);
 Suite *npy_read_suite(void);
 Suite *verify_suite(void);
 Suite *example_suite(void);
+Suite *emu_schedule_suite(void);
+Suite *emu_sampler_suite(void);
+Suite *audit_suite(void);
 
 /* The Python with mpmath and numpy (Debian's), for the independent oracles. */
 const char *test_python(void);
