@@ -20,6 +20,7 @@ static const struct {
   {"sample", cmd_sample, "draw samples with the fast path or the oracle"},
   {"trace", cmd_trace, "certified ground truth: every step, verified digits, the draws used"},
   {"audit", cmd_audit, "where the floating-point error comes from, per step and per source"},
+  {"rates", cmd_rates, "exact KL, W2, H2, TV of the output law on Gaussian targets; slopes in T, d"},
   {"verify", cmd_verify, "check a trajectory computed elsewhere against a trace's truth, in ulps"},
 };
 
@@ -36,7 +37,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
   if (argc < 2) {
-    fprintf(stderr, "ddpmref: missing COMMAND (schedule, sample, trace, verify, audit; see ddpmref --help)\n");
+    fprintf(stderr, "ddpmref: missing COMMAND (schedule, sample, trace, verify, audit, rates; see ddpmref --help)\n");
     return 2;
   }
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -49,7 +50,7 @@ int main(int argc, char **argv)
   }
   for (size_t q = 0; q < sizeof commands / sizeof commands[0]; q++)
     if (strcmp(argv[1], commands[q].name) == 0) return commands[q].run(argc - 1, argv + 1);
-  fprintf(stderr, "ddpmref: %s: unknown command (schedule, sample, trace, verify, audit; see ddpmref --help)\n",
+  fprintf(stderr, "ddpmref: %s: unknown command (schedule, sample, trace, verify, audit, rates; see ddpmref --help)\n",
           argv[1]);
   return 2;
 }

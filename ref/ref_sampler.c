@@ -289,6 +289,22 @@ int ddpm_ref_sampler_step(ddpm_ref_sampler *m, ddpm_err *e)
   return DDPM_OK;
 }
 
+/* One step of the oracle's sampler on a caller's state y (one sample) and
+ * draws z, leaving the sampler's rows alone: the very prepare_step and
+ * update that ddpm_ref_sampler_step runs (pf-heun and the Euler last step
+ * included). For ref/rates.c: with a Gaussian target's exact score every
+ * step is affine in (y, z), so evaluations at y = 0, 1 and z = 0, 1 give its
+ * coefficients, exact in the reals (spec/ddpm_rates.h). */
+int ddpm_ref_sampler_apply(ddpm_ref_sampler *m, long long k, mpfr_t *y, const double *z)
+{
+  step_ctx *c = &m->c;
+  prepare_step(c, k, m->ts[k - 1], m->ps[k - 1]);
+  c->draws = z;
+  step_sample(c, 0, y);
+  c->draws = m->draws;
+  return c->noise;
+}
+
 long long ddpm_ref_sampler_row(const ddpm_ref_sampler *m) { return m->k; }
 mpfr_t *ddpm_ref_sampler_state(const ddpm_ref_sampler *m) { return m->y; }
 

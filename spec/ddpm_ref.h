@@ -137,6 +137,11 @@ int ddpm_ref_sampler_step(ddpm_ref_sampler *s, ddpm_err *e);
 /* The current row k = 0..steps and its n d values, C order. */
 long long ddpm_ref_sampler_row(const ddpm_ref_sampler *s);
 mpfr_t *ddpm_ref_sampler_state(const ddpm_ref_sampler *s);
+/* Step k = 1..steps of the run's sampler applied to the state y[0 .. d-1]
+ * of one sample with the draws z[0 .. d-1] (binary64 values, used exactly),
+ * by the oracle's own formulas; y is updated in place, the sampler's row and
+ * states are untouched. Returns 1 if step k adds noise (else z is unread). */
+int ddpm_ref_sampler_apply(ddpm_ref_sampler *s, long long k, mpfr_t *y, const double *z);
 void ddpm_ref_sampler_free(ddpm_ref_sampler *s);
 
 #endif
