@@ -366,6 +366,37 @@ START_TEST(kl_additive_diagonal)
 }
 END_TEST
 
+/* (b') Li, Cai & Wei's dimension-free claim in its exact form: DDPM var=beta
+ * on N(mu, I) has no discretisation error (case (a)), so with last_noise=yes
+ * KL = abar_T^2 ||mu||^2/2 = T^-4/2 on lcw:T=100 (abar_T = T^-2) for every d
+ * with ||mu|| = 1 (mean = 1/sqrt(d) per coordinate); DDIM on the same
+ * targets has a per-coordinate error and is not dimension-free. */
+START_TEST(lcw_dimension_free)
+{
+  const char *targets[] = {"gauss:d=1,mean=1,var=1", "gauss:d=100,mean=0.1,var=1",
+                           "gauss:d=10000,mean=0.01,var=1", "gauss:d=1000000,mean=0.001,var=1"};
+  mpfr_t want;
+  mpfr_init2(want, PREC);
+  mpfr_set_ui(want, 100, MPFR_RNDN);
+  mpfr_pow_si(want, want, -4, MPFR_RNDN);
+  mpfr_div_2ui(want, want, 1, MPFR_RNDN);
+  ddpm_rates_dist r, one, big;
+  for (int q = 0; q < 4; q++) {
+    dist_of(&r, "lcw:T=100", targets[q], "ddpm:var=beta,last_noise=yes", DDPM_RATES_X0);
+    assert_close(r.kl_out_ref, want, -200, "KL(out || ref) = T^-4/2 whatever d");
+    assert_close(r.kl_ref_out, want, -200, "KL(ref || out) = T^-4/2 whatever d");
+    ddpm_rates_dist_clear(&r);
+  }
+  dist_of(&one, "lcw:T=100", targets[0], "ddim:eta=0", DDPM_RATES_X0);
+  dist_of(&big, "lcw:T=100", targets[2], "ddim:eta=0", DDPM_RATES_X0);
+  mpfr_mul_ui(want, one.kl_out_ref, 1000, MPFR_RNDN);
+  ck_assert_msg(mpfr_greater_p(big.kl_out_ref, want), "DDIM: KL at d = 10^4 above 1000 x d = 1");
+  ddpm_rates_dist_clear(&one);
+  ddpm_rates_dist_clear(&big);
+  mpfr_clear(want);
+}
+END_TEST
+
 /* (c) Against tests/oracle/rates.py (mpmath, 1200 bits, mean and variance
  * propagated directly, textbook distance formulas), to 1e-30. */
 typedef struct {
@@ -570,6 +601,7 @@ Suite *rates_suite(void)
                       (int)(sizeof linear_samplers / sizeof linear_samplers[0]));
   tcase_add_loop_test(tc, kl_additive_diagonal, 0,
                       (int)(sizeof linear_samplers / sizeof linear_samplers[0]));
+  tcase_add_test(tc, lcw_dimension_free);
   suite_add_tcase(s, tc);
   TCase *tm = tcase_create("mpmath");
   tcase_set_timeout(tm, 300);
