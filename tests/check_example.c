@@ -4,7 +4,6 @@
  * report names the step where the mistake first acts. The example script is
  * itself checked against an independent mpmath DDPM
  * (examples/check_numpy_ddpm.py). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,36 +11,14 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "test_shell.h"
 
 static char dir[64];
 
 static void setup(void) { test_scratch_dir(dir, sizeof dir); }
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-  char body[4000], cmd[12000], root[1024];
-  ck_assert_ptr_nonnull(getcwd(root, sizeof root));
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(body, sizeof body, fmt, ap);
-  va_end(ap);
-  snprintf(cmd, sizeof cmd, "cd %s && PROG=%s/%s PY=%s EX=%s/examples; %s >out.txt 2>err.txt",
-           dir, root, test_program(), test_python(), root, body);
-  int rc = system(cmd);
-  ck_assert_int_ne(rc, -1);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc);
-}
-
-static void slurp(const char *name, char *buf, size_t size)
-{
-  char path[256];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "rb");
-  size_t got = f ? fread(buf, 1, size - 1, f) : 0;
-  buf[got] = '\0';
-  if (f) fclose(f);
-}
+#define sh(...) test_sh(dir, __VA_ARGS__)
+#define slurp(name, buf, size) test_slurp(dir, name, buf, size)
 
 #define TARGET "--target gauss:d=2,mean=1,var=4 --schedule linear:T=1000 --n 8 --seed 7"
 

@@ -9,7 +9,6 @@
  *     byte-identical; progress goes to stderr only when asked;
  *   - a long trace stays in O(n d) memory (peak RSS of the child). */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 
 #include "check_suites.h"
 #include "test_npy.h"
+#include "test_shell.h"
 
 static char dir[64];
 
@@ -32,44 +32,13 @@ static const char *root(void)
   return buf;
 }
 
-/* Runs a shell command in the scratch directory, with PROG standing for the
- * program; returns the exit code; stderr goes to err.txt. */
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-  char body[6000], cmd[8192];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(body, sizeof body, fmt, ap);
-  va_end(ap);
-  snprintf(cmd, sizeof cmd, "cd %s && PROG=%s/%s PY=%s ROOT=%s; %s >out.txt 2>err.txt", dir,
-           root(), test_program(), test_python(), root(), body);
-  int rc = system(cmd);
-  ck_assert_int_ne(rc, -1);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc);
-}
-
-static void slurp(const char *name, char *buf, size_t size)
-{
-  char path[256];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "rb");
-  size_t got = f ? fread(buf, 1, size - 1, f) : 0;
-  buf[got] = '\0';
-  if (f) fclose(f);
-}
+#define sh(...) test_sh(dir, __VA_ARGS__)
+#define slurp(name, buf, size) test_slurp(dir, name, buf, size)
+#define exists(name) test_exists(dir, name)
 
 static int same_file(const char *a, const char *b)
 {
   return sh("cmp -s %s %s", a, b) == 0;
-}
-
-static int exists(const char *name)
-{
-  char path[256];
-  struct stat st;
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  return stat(path, &st) == 0;
 }
 
 static double *load(const char *name, size_t *count)
