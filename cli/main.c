@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "interrupt.h"
 #include "meta.h"
 
 int report_error(int code, const ddpm_err *e)
@@ -36,6 +37,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+  interrupt_install();
   if (argc < 2) {
     fprintf(stderr, "ddpmref: missing COMMAND (schedule, sample, trace, verify, audit, rates; see ddpmref --help)\n");
     return 2;

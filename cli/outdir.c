@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "interrupt.h"
 #include "outdir.h"
 
 static void split(const char *path, char *parent, size_t psize, const char **base)
@@ -74,9 +75,16 @@ int outdir_begin(outdir *o, const char *target, int force, ddpm_err *e)
   snprintf(o->target, sizeof o->target, "%s", tgt);
   o->force = force;
   snprintf(o->staging, sizeof o->staging, "%s/.%s.partial-XXXXXX", parent, base);
-  if (!mkdtemp(o->staging))
+  interrupt_enter_critical(); /* no signal between creating it and registering it */
+  if (!mkdtemp(o->staging)) {
+    int err = errno;
+    o->staging[0] = '\0';
+    interrupt_leave_critical();
     return ddpm_fail(e, DDPM_EINPUT, "-o %s: cannot create a directory in %s: %s", target,
-                     parent, strerror(errno));
+                     parent, strerror(err));
+  }
+  interrupt_staging_dir(o->staging);
+  interrupt_leave_critical();
   return DDPM_OK;
 }
 
@@ -86,7 +94,9 @@ const char *outdir_path(const outdir *o, const char *name, char *buf, unsigned l
   return buf;
 }
 
-int outdir_commit(outdir *o, ddpm_err *e)
+/* The renames, with any signal deferred to their end: a signal then finds
+ * the results in place, or the staging directory still registered. */
+static int commit(outdir *o, ddpm_err *e)
 {
   char old[8500] = "";
   struct stat st;
@@ -107,12 +117,23 @@ int outdir_commit(outdir *o, ddpm_err *e)
     return ddpm_fail(e, DDPM_EINTERNAL, "-o %s: cannot rename results into place: %s",
                      o->target, strerror(err));
   }
+  interrupt_staging_dir(NULL);
+  o->staging[0] = '\0';
   if (old[0]) remove_tree(old);
   return DDPM_OK;
+}
+
+int outdir_commit(outdir *o, ddpm_err *e)
+{
+  interrupt_enter_critical();
+  int rc = commit(o, e);
+  interrupt_leave_critical();
+  return rc;
 }
 
 void outdir_abort(outdir *o)
 {
   if (o->staging[0]) remove_tree(o->staging);
+  interrupt_staging_dir(NULL);
   o->staging[0] = '\0';
 }

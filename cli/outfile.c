@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "interrupt.h"
 #include "outfile.h"
 
 int outfile_begin(outfile *o, const char *target, int force, ddpm_err *e)
@@ -23,7 +24,10 @@ int outfile_begin(outfile *o, const char *target, int force, ddpm_err *e)
   }
   snprintf(o->target, sizeof o->target, "%s", target);
   snprintf(o->temp, sizeof o->temp, "%s.partial-XXXXXX", target);
+  interrupt_enter_critical(); /* no signal between creating it and registering it */
   int fd = mkstemp(o->temp);
+  if (fd >= 0) interrupt_temp_file(o->temp);
+  interrupt_leave_critical();
   if (fd < 0) {
     int err = errno;
     o->temp[0] = '\0';
@@ -49,13 +53,17 @@ int outfile_commit(outfile *o, ddpm_err *e)
     outfile_abort(o);
     return ddpm_fail(e, DDPM_EINTERNAL, "-o %s: write failed: %s", o->target, strerror(err));
   }
+  interrupt_enter_critical(); /* a signal now finds the file renamed or registered */
   if (rename(o->temp, o->target) != 0) {
     int err = errno;
     outfile_abort(o);
+    interrupt_leave_critical();
     return ddpm_fail(e, DDPM_EINTERNAL, "-o %s: cannot rename into place: %s", o->target,
                      strerror(err));
   }
+  interrupt_temp_file(NULL);
   o->temp[0] = '\0';
+  interrupt_leave_critical();
   return DDPM_OK;
 }
 
@@ -64,5 +72,6 @@ void outfile_abort(outfile *o)
   if (o->f) fclose(o->f);
   o->f = NULL;
   if (o->temp[0]) unlink(o->temp);
+  interrupt_temp_file(NULL);
   o->temp[0] = '\0';
 }
