@@ -3,6 +3,7 @@
  * trace writes every row (the oracle's certified by a second precision,
  * trace_oracle.c) and compares the fast path with it row by row, so memory
  * stays O(n d) whatever the number of steps. */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -175,9 +176,14 @@ static int write_schedule(const run_options *o, const outdir *od, ddpm_err *e)
     fprintf(f, "# ddpmref schedule %s;%s%s\n", spec->canonical,
             have_ref ? " oracle: MPFR at the trace's precision;" : "",
             have_fp ? " fast path: binary64" : "");
-    if (write_table(&t, have_fp ? &fs : NULL, have_ref ? &rs : NULL, ddpm_schedule_T(spec),
-                    max_ulps) != 0 || fclose(f) != 0)
-      rc = ddpm_fail(e, DDPM_EINTERNAL, "writing schedule.csv failed");
+    int bad = write_table(&t, have_fp ? &fs : NULL, have_ref ? &rs : NULL, ddpm_schedule_T(spec),
+                          max_ulps) != 0;
+    int err = errno;
+    if (fclose(f) != 0 && !bad) {
+      bad = 1;
+      err = errno;
+    }
+    if (bad) rc = ddpm_fail(e, DDPM_EINTERNAL, "%s: write failed: %s", path, strerror(err));
   }
   if (have_fp) ddpm_fp_schedule_free(&fs);
   if (have_ref) ddpm_ref_schedule_free(&rs);

@@ -1,6 +1,7 @@
 /* cmd_schedule.c: `ddpmref schedule`: the table of a schedule (t, beta,
  * alpha, abar, 1-abar, betatilde, SNR, log abar) from the oracle, the fast
  * path, or both with the fast path's error in ulps; CSV or .npy. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -124,7 +125,8 @@ int cmd_schedule(int argc, char **argv)
       fprintf(o.f, "# ddpmref schedule %s; fast path: binary64\n", spec.canonical);
     if (write_table(&o, have_fp ? &fs : NULL, have_ref ? &rs : NULL, ddpm_schedule_T(&spec),
                     max_ulps) != 0)
-      rc = ddpm_fail(&e, DDPM_EINTERNAL, "writing the table failed");
+      rc = ddpm_fail(&e, DDPM_EINTERNAL, "%s%s: write failed: %s", out_path ? "-o " : "",
+                     out_path ? out_path : "standard output", strerror(errno));
   }
   if (out_path) {
     if (rc == DDPM_OK) rc = outfile_commit(&of, &e);

@@ -67,6 +67,6 @@ int write_table(table_out *o, const ddpm_fp_schedule *fs, const ddpm_ref_schedul
     }
     put_text(o, "", "\n");
   }
-  return ferror(o->f) ? -1 : 0;
+  return fflush(o->f) != 0 || ferror(o->f) ? -1 : 0; /* flushed: a full disk shows now */
 }
 
