@@ -111,6 +111,17 @@ void interrupt_install(void)
   signal(SIGXFSZ, SIG_IGN);
 }
 
+void interrupt_fatal(const char *msg)
+{
+  int expected = IDLE;
+  if (atomic_compare_exchange_strong(&state, &expected, HANDLING)) remove_output();
+  /* else CRITICAL: renames under way, leave them be; HANDLING: a signal's
+   * handler is removing the output */
+  ssize_t ignored = write(STDERR_FILENO, msg, strlen(msg));
+  (void)ignored;
+  _exit(1);
+}
+
 void interrupt_enter_critical(void)
 {
   int expected = IDLE;

@@ -22,6 +22,11 @@ void interrupt_staging_dir(const char *dir);
 /* The temporary file now in progress (NULL: none). */
 void interrupt_temp_file(const char *path);
 
+/* Ends the process at once with exit status 1 after removing the output
+ * in progress and writing msg (one line, with its newline) on stderr: for
+ * failures that cannot be returned, such as GMP's allocation failures. */
+void interrupt_fatal(const char *msg) __attribute__((noreturn));
+
 /* Signals arriving between enter and leave are acted on at leave. */
 void interrupt_enter_critical(void);
 void interrupt_leave_critical(void);

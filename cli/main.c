@@ -1,5 +1,7 @@
 /* main.c: the ddpmref program: dispatch to a command. */
+#include <gmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -35,9 +37,42 @@ static void usage(FILE *f)
   fprintf(f, "\n  --help     this text\n  --version  the version\n");
 }
 
+/* GMP (and so MPFR) cannot return an allocation failure: by default it
+ * aborts, leaving the staging directory behind. These end the run with the
+ * one-line error and exit 1 of any other failure instead. */
+static void out_of_memory(size_t size)
+{
+  char msg[160];
+  snprintf(msg, sizeof msg, "ddpmref: out of memory (an MPFR/GMP allocation of %zu bytes "
+           "failed)\n", size);
+  interrupt_fatal(msg);
+}
+
+static void *gmp_alloc(size_t size)
+{
+  void *p = malloc(size);
+  if (!p) out_of_memory(size);
+  return p;
+}
+
+static void *gmp_realloc(void *p, size_t old, size_t size)
+{
+  (void)old;
+  void *q = realloc(p, size);
+  if (!q && size) out_of_memory(size);
+  return q;
+}
+
+static void gmp_free(void *p, size_t size)
+{
+  (void)size;
+  free(p);
+}
+
 int main(int argc, char **argv)
 {
   interrupt_install();
+  mp_set_memory_functions(gmp_alloc, gmp_realloc, gmp_free);
   if (argc < 2) {
     fprintf(stderr, "ddpmref: missing COMMAND (schedule, sample, trace, verify, audit, rates; see ddpmref --help)\n");
     return 2;
