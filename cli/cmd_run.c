@@ -134,7 +134,7 @@ static int sample_ref(const run_options *o, const outdir *od, ddpm_err *e)
   FILE *txt = NULL;
   if (rc == DDPM_OK && !out) rc = ddpm_fail(e, DDPM_EINTERNAL, "out of memory");
   if (rc == DDPM_OK && !(txt = fopen(outdir_path(od, "samples_ref.txt", path, sizeof path), "w")))
-    rc = ddpm_fail(e, DDPM_EINTERNAL, "%s: cannot create", path);
+    rc = ddpm_fail(e, DDPM_EINTERNAL, "%s: cannot create: %s", path, strerror(errno));
   if (rc == DDPM_OK) {
     mpfr_t *y = ddpm_ref_sampler_state(m);
     fprintf(txt, "# ddpmref sample: oracle values at %ld bits, %d significant digits\n"
@@ -146,7 +146,7 @@ static int sample_ref(const run_options *o, const outdir *od, ddpm_err *e)
     }
   }
   if (txt && (ferror(txt) | fclose(txt)) && rc == DDPM_OK)
-    rc = ddpm_fail(e, DDPM_EINTERNAL, "writing samples_ref.txt failed");
+    rc = ddpm_fail(e, DDPM_EINTERNAL, "samples_ref.txt: write failed: %s", strerror(errno));
   if (rc == DDPM_OK) {
     long long shape[2] = {run->n, run->d};
     rc = npy_save(outdir_path(od, "samples_ref.npy", path, sizeof path), shape, 2, out, e);
@@ -169,7 +169,8 @@ static int write_schedule(const run_options *o, const outdir *od, ddpm_err *e)
   if (rc == DDPM_OK && (o->engines & ENGINE_REF))
     have_ref = (rc = ddpm_ref_schedule_build(spec, (mpfr_prec_t)o->prec, &rs, e)) == DDPM_OK;
   FILE *f = rc == DDPM_OK ? fopen(outdir_path(od, "schedule.csv", path, sizeof path), "w") : NULL;
-  if (rc == DDPM_OK && !f) rc = ddpm_fail(e, DDPM_EINTERNAL, "%s: cannot create", path);
+  if (rc == DDPM_OK && !f)
+    rc = ddpm_fail(e, DDPM_EINTERNAL, "%s: cannot create: %s", path, strerror(errno));
   if (rc == DDPM_OK) {
     table_out t = {(int)ceil((double)o->prec * LOG10_2) + 1, 0, f, 0};
     double max_ulps[NCOL] = {0};
@@ -299,7 +300,7 @@ static int run_command(int argc, char **argv, const char *command)
     rc = meta_write(outdir_path(&od, "meta.json", path, sizeof path), &o, files, nfiles, &cmp,
                     trace && (o.engines & ENGINE_REF) ? &cert : NULL, &e);
   if (rc == DDPM_OK) rc = outdir_commit(&od, &e);
-  else outdir_abort(&od);
+  else outdir_abort(&od, &e);
   if (rc != DDPM_OK) return report_error(rc, &e);
   print_summary(&o, &od, files, nfiles, &cmp, &cert, trace);
   return 0;

@@ -6,9 +6,11 @@
  * correct bits (the p2 run's own error being about 2^(p - p2) times
  * smaller). This is the usual heuristic of re-running at higher precision,
  * not an interval bound; it fails only if both runs err alike. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ddpm_ref.h"
 #include "npy.h"
@@ -81,7 +83,7 @@ static int write_row(const run_options *o, sinks *s, long long k, mpfr_t *v, mpf
       s->x_row[q] = mpfr_get_d(v[q], MPFR_RNDN);
       note_value(c, k, i, j, s->digits_row[q], rounding_established(v[q], w[q], s));
       if (mpfr_fprintf(s->txt, "%lld %lld %lld %.*Re\n", k, i, j, s->txt_digits - 1, v[q]) < 0)
-        return ddpm_fail(e, DDPM_EINTERNAL, "writing x_ref.txt failed");
+        return ddpm_fail(e, DDPM_EINTERNAL, "x_ref.txt: write failed: %s", strerror(errno));
     }
   size_t nd = (size_t)(run->n * run->d);
   int rc = npy_write(&s->x, s->x_row, nd, e);
@@ -106,7 +108,7 @@ static int open_sinks(const run_options *o, const outdir *od, sinks *s, ddpm_err
   if (rc == DDPM_OK) rc = npy_open(&s->noise, outdir_path(od, "noise.npy", path, sizeof path), shape, 3, e);
   if (rc != DDPM_OK) return rc;
   s->txt = fopen(outdir_path(od, "x_ref.txt", path, sizeof path), "w");
-  if (!s->txt) return ddpm_fail(e, DDPM_EINTERNAL, "%s: cannot create", path);
+  if (!s->txt) return ddpm_fail(e, DDPM_EINTERNAL, "%s: cannot create: %s", path, strerror(errno));
   fprintf(s->txt, "# ddpmref trace: oracle values at %ld bits, %d significant digits\n"
                   "# columns: row sample coordinate value   (row k: after k reverse steps; "
                   "meta.json lists the timesteps)\n", o->prec, s->txt_digits);
@@ -116,8 +118,8 @@ static int open_sinks(const run_options *o, const outdir *od, sinks *s, ddpm_err
 static int close_sinks(sinks *s, int rc, ddpm_err *e)
 {
   ddpm_err *keep = rc == DDPM_OK ? e : NULL;
-  if (s->txt && fclose(s->txt) != 0 && rc == DDPM_OK)
-    rc = ddpm_fail(e, DDPM_EINTERNAL, "writing x_ref.txt failed");
+  if (s->txt && (ferror(s->txt) | fclose(s->txt)) && rc == DDPM_OK)
+    rc = ddpm_fail(e, DDPM_EINTERNAL, "x_ref.txt: write failed: %s", strerror(errno));
   npy_writer *w[3] = {&s->x, &s->digits, &s->noise};
   for (int q = 0; q < 3; q++)
     if (w[q]->f) {
