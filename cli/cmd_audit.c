@@ -42,7 +42,7 @@ int cmd_audit(int argc, char **argv)
     rc = meta_write(outdir_path(&od, "meta.json", path, sizeof path), &o, files,
                     o.no_plot ? 4 : 6, NULL, NULL, &e);
   if (rc == DDPM_OK) rc = outdir_commit(&od, &e);
-  else outdir_abort(&od);
+  else outdir_abort(&od, &e);
   if (rc == DDPM_OK) audit_print_summary(&o, &a, od.target);
   if (rc == DDPM_OK) ddpm_audit_free(&a);
   return rc == DDPM_OK ? 0 : report_error(rc, &e);

@@ -84,7 +84,7 @@ int cmd_rates(int argc, char **argv)
   if (rc == DDPM_OK) rc = compute_all(&job, &e);
   if (rc == DDPM_OK && have_od) rc = rates_write_files(&job, &od, &e);
   if (have_od && rc == DDPM_OK) rc = outdir_commit(&od, &e);
-  else if (have_od) outdir_abort(&od);
+  else if (have_od) outdir_abort(&od, &e);
   if (rc == DDPM_OK) rates_print(&job, stdout);
   rates_job_free(&job);
   mpfr_free_cache();

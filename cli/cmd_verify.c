@@ -543,7 +543,7 @@ static int write_outputs(const verify_result *r, outdir *od, ddpm_err *e)
   if (rc == DDPM_OK) rc = verify_write_markdown(outdir_path(od, "verify.md", path, sizeof path), r, e);
   if (rc == DDPM_OK) rc = verify_write_meta(outdir_path(od, "meta.json", path, sizeof path), r, e);
   if (rc == DDPM_OK) return outdir_commit(od, e);
-  outdir_abort(od);
+  outdir_abort(od, e);
   return rc;
 }
 
@@ -582,7 +582,7 @@ static int run(const verify_options *o, verify_result *r, trace_in *t, ddpm_err 
   if (rc == DDPM_OK) rc = compare_all(&c, t, &theirs, r->steps, e);
   if (rc == DDPM_OK) summarise(r);
   if (rc == DDPM_OK && staged) rc = write_outputs(r, &od, e);
-  else if (staged) outdir_abort(&od);
+  else if (staged) outdir_abort(&od, e);
   comparer_clear(&c);
   ddpm_npy_close(&theirs);
   return rc;

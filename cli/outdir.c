@@ -105,7 +105,7 @@ static int commit(outdir *o, ddpm_err *e)
     if (!mkdtemp(old) || rename(o->target, old) != 0) {
       int err = errno;
       if (old[0]) rmdir(old);
-      outdir_abort(o);
+      outdir_abort(o, NULL);
       return ddpm_fail(e, DDPM_EINTERNAL, "-o %s: cannot replace it: %s", o->target,
                        strerror(err));
     }
@@ -113,7 +113,7 @@ static int commit(outdir *o, ddpm_err *e)
   if (rename(o->staging, o->target) != 0) {
     int err = errno;
     if (old[0]) rename(old, o->target); /* put the previous results back */
-    outdir_abort(o);
+    outdir_abort(o, NULL);
     return ddpm_fail(e, DDPM_EINTERNAL, "-o %s: cannot rename results into place: %s",
                      o->target, strerror(err));
   }
@@ -131,8 +131,15 @@ int outdir_commit(outdir *o, ddpm_err *e)
   return rc;
 }
 
-void outdir_abort(outdir *o)
+void outdir_abort(outdir *o, ddpm_err *e)
 {
+  size_t len = strlen(o->staging);
+  char *at = e && len ? strstr(e->msg, o->staging) : NULL;
+  if (at) {
+    char rest[sizeof e->msg];
+    snprintf(rest, sizeof rest, "%s", at + len);
+    snprintf(at, sizeof e->msg - (size_t)(at - e->msg), "%s%s", o->target, rest);
+  }
   if (o->staging[0]) remove_tree(o->staging);
   interrupt_staging_dir(NULL);
   o->staging[0] = '\0';

@@ -17,7 +17,9 @@ int outdir_begin(outdir *o, const char *target, int force, ddpm_err *e);
 const char *outdir_path(const outdir *o, const char *name, char *buf, unsigned long size);
 /* Renames the staging directory to the target. */
 int outdir_commit(outdir *o, ddpm_err *e);
-/* Removes the staging directory and everything in it. */
-void outdir_abort(outdir *o);
+/* Removes the staging directory and everything in it. If e is not NULL,
+ * its message names the target instead of the staging directory (which is
+ * gone): "out/meta.json: write failed", not "./.out.partial-x1Y2z3/...". */
+void outdir_abort(outdir *o, ddpm_err *e);
 
 #endif
