@@ -8,9 +8,23 @@
 #include "interrupt.h"
 #include "meta.h"
 
+/* One line, whatever the message quotes (a file's bytes, an argument with
+ * a newline in it): control characters are shown as '?'. */
+static void put_line(const char *msg)
+{
+  char line[sizeof(ddpm_err)];
+  size_t q = 0;
+  for (; msg[q] && q + 1 < sizeof line; q++) {
+    unsigned char c = (unsigned char)msg[q];
+    line[q] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+  }
+  line[q] = '\0';
+  fprintf(stderr, "ddpmref: %s\n", line);
+}
+
 int report_error(int code, const ddpm_err *e)
 {
-  fprintf(stderr, "ddpmref: %s\n", e->msg[0] ? e->msg : "failed");
+  put_line(e->msg[0] ? e->msg : "failed");
   return code;
 }
 
@@ -87,7 +101,7 @@ int main(int argc, char **argv)
   }
   for (size_t q = 0; q < sizeof commands / sizeof commands[0]; q++)
     if (strcmp(argv[1], commands[q].name) == 0) return commands[q].run(argc - 1, argv + 1);
-  fprintf(stderr, "ddpmref: %s: unknown command (schedule, sample, trace, verify, audit, rates; see ddpmref --help)\n",
-          argv[1]);
-  return 2;
+  ddpm_err e;
+  return report_error(ddpm_fail(&e, DDPM_EINPUT, "%.200s: unknown command (schedule, sample, "
+                                "trace, verify, audit, rates; see ddpmref --help)", argv[1]), &e);
 }
