@@ -38,6 +38,10 @@ static void free_vec(mpfr_t *v, size_t len) { ddpm_ref_vector_free(v, len); }
 /* |x| as a double (errors and states are far inside double's range). */
 static double mag(mpfr_srcptr x) { return fabs(mpfr_get_d(x, MPFR_RNDN)); }
 
+/* max(acc, |x|), where a NaN error (an overflow or invalid operation in
+ * the format) counts as infinitely large: fmax alone would drop it. */
+static double worst(double acc, double x) { return isnan(x) ? INFINITY : fmax(acc, fabs(x)); }
+
 /* One value's contribution to the row: its exact value, its carried errors
  * and local errors, its observed error. */
 static void account(audit_state *st, mpfr_srcptr ystar, long long q, const double *fp_row)
@@ -54,17 +58,17 @@ static void account(audit_state *st, mpfr_srcptr ystar, long long q, const doubl
   for (int s = 0; s < NSRC; s++) {
     double Ds = mpfr_get_d(st->D[s][q], MPFR_RNDN), ls = mpfr_get_d(st->local[s][j], MPFR_RNDN);
     mpfr_sub(st->w, st->w, st->D[s][q], MPFR_RNDN);
-    r->local[s] = fmax(r->local[s], fabs(ls));
-    r->carried[s] = fmax(r->carried[s], fabs(Ds));
+    r->local[s] = worst(r->local[s], ls);
+    r->carried[s] = worst(r->carried[s], Ds);
     if (y > 0) r->local_rel[s] += fabs(ls) / y;
     r->dot[s] += Ds * E;
     r->norm2[s] += Ds * Ds;
     prop += Ds - ls;
   }
   double R = mpfr_get_d(st->w, MPFR_RNDN);
-  r->propagated = fmax(r->propagated, fabs(prop));
-  r->global = fmax(r->global, fabs(E));
-  r->residual = fmax(r->residual, fabs(R));
+  r->propagated = worst(r->propagated, prop);
+  r->global = worst(r->global, E);
+  r->residual = worst(r->residual, R);
   r->dot_r += R * E;
   r->dot_e += E * E;
   if (y > 0) {
@@ -74,7 +78,7 @@ static void account(audit_state *st, mpfr_srcptr ystar, long long q, const doubl
   if (fp_row) {
     mpfr_set_d(st->u, fp_row[q], MPFR_RNDN);
     mpfr_sub(st->u, st->u, ystar, MPFR_RNDN);
-    r->fastpath = fmax(r->fastpath, mag(st->u));
+    r->fastpath = worst(r->fastpath, mpfr_get_d(st->u, MPFR_RNDN));
   }
 }
 
