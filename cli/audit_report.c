@@ -50,10 +50,17 @@ static int closed(FILE *f, const char *path, ddpm_err *e)
   return DDPM_OK;
 }
 
+/* JSON has no NaN or infinity: null stands for them (see null_means). */
+static void json_g(FILE *f, const char *before, double v)
+{
+  if (isfinite(v)) fprintf(f, "%s%.6g", before, v);
+  else fprintf(f, "%snull", before);
+}
+
 static void json_array(FILE *f, const char *key, const double *v, long long len, int last)
 {
   fprintf(f, "    \"%s\": [", key);
-  for (long long k = 0; k < len; k++) fprintf(f, "%s%.6g", k ? ", " : "", v[k]);
+  for (long long k = 0; k < len; k++) json_g(f, k ? ", " : "", v[k]);
   fprintf(f, "]%s\n", last ? "" : ",");
 }
 
@@ -73,12 +80,22 @@ static int write_json(const char *path, const run_options *o, const ddpm_audit *
   fprintf(f, ",\n  \"units\": \"max over the row of |error| in ulps of %s at the row's largest "
              "|exact value| (scaled ulps); *_rel: mean |error|/|exact| over the row\",\n",
           a->fmt->name);
-  fprintf(f, "  \"final\": {\"norm\": %.6g, \"global_scaled_ulps\": %.6g, \"share\": {",
-          a->final_norm, a->global[n - 1]);
-  for (int s = 0; s < NSRC; s++) fprintf(f, "\"%s\": %.6g, ", ddpm_source_name(s), a->share[s]);
-  fprintf(f, "\"residual\": %.6g}, \"size_share\": {", a->residual_share);
-  for (int s = 0; s < NSRC; s++)
-    fprintf(f, "%s\"%s\": %.6g", s ? ", " : "", ddpm_source_name(s), a->size_share[s]);
+  fprintf(f, "  \"null_means\": \"infinite or undefined: an overflow, NaN or infinity in "
+             "%s\",\n", a->fmt->name);
+  json_g(f, "  \"final\": {\"norm\": ", a->final_norm);
+  json_g(f, ", \"global_scaled_ulps\": ", a->global[n - 1]);
+  fprintf(f, ", \"share\": {");
+  for (int s = 0; s < NSRC; s++) {
+    fprintf(f, "\"%s\": ", ddpm_source_name(s));
+    json_g(f, "", a->share[s]);
+    fprintf(f, ", ");
+  }
+  json_g(f, "\"residual\": ", a->residual_share);
+  fprintf(f, "}, \"size_share\": {");
+  for (int s = 0; s < NSRC; s++) {
+    fprintf(f, "%s\"%s\": ", s ? ", " : "", ddpm_source_name(s));
+    json_g(f, "", a->size_share[s]);
+  }
   fprintf(f, "}, \"dominant_source\": \"%s\"},\n  \"sources_in_format\": [",
           ddpm_source_name(dominant_source(a)));
   for (int s = 0, any = 0; s < NSRC; s++)

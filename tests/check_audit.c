@@ -9,7 +9,10 @@
  *   - the carried errors add up to the observed one: residual share within
  *     a stated tolerance per format;
  *   - the command: binary16 DDPM on a GMM meets "abar rounds to 1", writes
- *     its reports and plots; bad input exits 2. */
+ *     its reports and plots; bad input exits 2;
+ *   - a state that overflows binary16 (mean 1e10): the observed error is
+ *     infinite (NaN counts as infinitely wrong, never as 0) and audit.json
+ *     stays valid JSON (null for what JSON cannot hold). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +181,21 @@ START_TEST(binary16_command)
 }
 END_TEST
 
+START_TEST(overflow_is_infinite_error_and_valid_json)
+{
+  char dir[64], cmd[4096];
+  test_scratch_dir(dir, sizeof dir);
+  ck_assert_int_eq(run_audit(dir, "--format binary16 --schedule linear:T=10 --target "
+                                  "gauss:d=2,mean=1e10 --n 2 --seed 1 --no-plot -o a"), 0);
+  snprintf(cmd, sizeof cmd,
+           "cd %s && %s -c \"import json; j = json.load(open('a/audit.json')); "
+           "assert j['final']['global_scaled_ulps'] is None, j['final']; "
+           "assert j['per_step']['global'][-1] is None\"", dir, test_python());
+  int rc = system(cmd);
+  ck_assert_msg(rc != -1 && WEXITSTATUS(rc) == 0, "%s", cmd);
+}
+END_TEST
+
 Suite *audit_suite(void)
 {
   Suite *s = suite_create("audit");
@@ -188,6 +206,7 @@ Suite *audit_suite(void)
   tcase_add_loop_test(tc, binary64_emulation_is_the_fast_path, 0, 4);
   tcase_add_loop_test(tc, carried_errors_add_up, 0, 4);
   tcase_add_test(tc, binary16_command);
+  tcase_add_test(tc, overflow_is_infinite_error_and_valid_json);
   suite_add_tcase(s, tc);
   return s;
 }
