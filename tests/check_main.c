@@ -44,6 +44,7 @@ int main(void)
   srunner_add_suite(sr, rates_suite());
   srunner_add_suite(sr, trace_suite());
   srunner_add_suite(sr, bad_input_suite());
+  srunner_add_suite(sr, determinism_suite());
   srunner_add_suite(sr, proofs_suite());
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);

@@ -24,6 +24,7 @@ Suite *emu_sampler_suite(void);
 Suite *audit_suite(void);
 Suite *rates_suite(void);
 Suite *bad_input_suite(void);
+Suite *determinism_suite(void);
 
 /* The Python with mpmath and numpy (Debian's), for the independent oracles. */
 const char *test_python(void);
