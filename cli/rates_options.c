@@ -50,7 +50,7 @@ static void print_help(void)
          DDPM_REF_PREC_MIN, DDPM_REF_PREC_MAX, DDPM_REF_PREC_DEFAULT, DDPM_RATES_GUARD);
 }
 
-/* "a,b,c": integers in [min, max], at most RATES_LIST_MAX. */
+/* "a,b,c": distinct integers in [min, max], at most RATES_LIST_MAX. */
 static int parse_list(const char *text, const char *option, long long min, long long max,
                       long long *out, int *n, ddpm_err *e)
 {
@@ -68,6 +68,9 @@ static int parse_list(const char *text, const char *option, long long min, long 
     snprintf(item, sizeof item, "%s", p);
     int rc = parse_option_ll(item, option, min, max, &out[*n], e);
     if (rc != DDPM_OK) return rc;
+    for (int q = 0; q < *n; q++) /* a repeated value leaves the slope undefined */
+      if (out[q] == out[*n])
+        return ddpm_fail(e, DDPM_EINPUT, "%s %s: %lld appears twice", option, text, out[q]);
     (*n)++;
     if (!comma) return DDPM_OK;
     p = comma + 1;
