@@ -305,8 +305,8 @@ END_TEST
 
 /* Starts the program in dir with argv, waits until its staging path
  * appears (and a little more, so that it is writing), sends sig, and
- * checks that it ended by sig and left nothing but what was there. */
-static void interrupt_run(int sig, const char *const *args, double settle)
+ * checks that it ended by sig and left nothing but keep (NULL: nothing). */
+static void interrupt_run(int sig, const char *const *args, double settle, const char *keep)
 {
   char prog[1200];
   ck_assert_ptr_nonnull(getcwd(prog, sizeof prog));
@@ -328,6 +328,7 @@ static void interrupt_run(int sig, const char *const *args, double settle)
     execv(prog, (char *const *)argv);
     _exit(127);
   }
+  if (!keep) keep = "";
   int seen = 0;
   for (int tries = 0; tries < 2000 && !seen; tries++) {
     DIR *dp = opendir(dir);
@@ -347,8 +348,9 @@ static void interrupt_run(int sig, const char *const *args, double settle)
   DIR *dp = opendir(dir);
   struct dirent *ent;
   while ((ent = readdir(dp)) != NULL)
-    ck_assert_msg(!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, ".."),
-                  "%s interrupted by signal %d left '%s'", args[0], sig, ent->d_name);
+    ck_assert_msg(!strcmp(ent->d_name, ".") || !strcmp(ent->d_name, "..") ||
+                  !strcmp(ent->d_name, keep), "%s interrupted by signal %d left '%s'", args[0],
+                  sig, ent->d_name);
   closedir(dp);
 }
 
@@ -367,11 +369,25 @@ static const char *const long_table[] = {
  * thread) and of a schedule table (a temporary file). */
 START_TEST(interrupted_runs_leave_nothing)
 {
-  interrupt_run(SIGTERM, long_trace, 0.5);
-  interrupt_run(SIGINT, long_trace, 0.3);
-  interrupt_run(SIGTERM, long_fp_sample, 0.5);
-  interrupt_run(SIGINT, long_table, 0.3);
-  interrupt_run(SIGHUP, long_trace, 0.1);
+  interrupt_run(SIGTERM, long_trace, 0.5, NULL);
+  interrupt_run(SIGINT, long_trace, 0.3, NULL);
+  interrupt_run(SIGTERM, long_fp_sample, 0.5, NULL);
+  interrupt_run(SIGINT, long_table, 0.3, NULL);
+  interrupt_run(SIGHUP, long_trace, 0.1, NULL);
+}
+END_TEST
+
+/* --force: an interrupted replacement leaves the previous results as they were. */
+START_TEST(interrupted_force_keeps_previous_output)
+{
+  static const char *const forced[] = {
+    "trace", "--target", "gauss:d=3", "--schedule", "linear:T=1000", "--n", "400", "--seed", "1",
+    "--engine", "ref", "-o", "out", "--force", NULL};
+  ck_assert_int_eq(test_sh(dir, "$PROG sample " RUN " -o out >/dev/null && cp -r out %s/before && "
+                           "rm out.txt err.txt", base), 0);
+  interrupt_run(SIGTERM, forced, 0.3, "out");
+  ck_assert_msg(test_sh(dir, "diff -r %s/before out && rm -r %s/before", base, base) == 0,
+                "the interrupted --force run changed the previous output");
 }
 END_TEST
 
@@ -384,6 +400,7 @@ Suite *bad_input_suite(void)
   tcase_set_timeout(tc, 120);
   tcase_add_loop_test(tc, bad_input_table, 0, (int)(sizeof cases / sizeof cases[0]));
   tcase_add_test(tc, interrupted_runs_leave_nothing);
+  tcase_add_test(tc, interrupted_force_keeps_previous_output);
   suite_add_tcase(s, tc);
   return s;
 }
