@@ -10,6 +10,7 @@
 
 #include "interrupt.h"
 #include "outdir.h"
+#include "outfile.h"
 
 static void split(const char *path, char *parent, size_t psize, const char **base)
 {
@@ -80,8 +81,8 @@ int outdir_begin(outdir *o, const char *target, int force, ddpm_err *e)
     int err = errno;
     o->staging[0] = '\0';
     interrupt_leave_critical();
-    return ddpm_fail(e, DDPM_EINPUT, "-o %s: cannot create a directory in %s: %s", target,
-                     parent, strerror(err));
+    return ddpm_fail(e, output_create_status(err), "-o %s: cannot create a directory in %s: %s",
+                     target, parent, strerror(err));
   }
   interrupt_staging_dir(o->staging);
   interrupt_leave_critical();

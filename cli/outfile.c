@@ -8,6 +8,16 @@
 #include "interrupt.h"
 #include "outfile.h"
 
+int output_create_status(int err)
+{
+  switch (err) {
+  case ENOSPC: case EDQUOT: case EMFILE: case ENFILE: case EIO: case ENOMEM:
+    return DDPM_EINTERNAL;
+  default:
+    return DDPM_EINPUT;
+  }
+}
+
 int outfile_begin(outfile *o, const char *target, int force, ddpm_err *e)
 {
   struct stat st;
@@ -31,7 +41,8 @@ int outfile_begin(outfile *o, const char *target, int force, ddpm_err *e)
   if (fd < 0) {
     int err = errno;
     o->temp[0] = '\0';
-    return ddpm_fail(e, DDPM_EINPUT, "-o %s: cannot create: %s", target, strerror(err));
+    return ddpm_fail(e, output_create_status(err), "-o %s: cannot create: %s", target,
+                     strerror(err));
   }
   fchmod(fd, 0644);
   o->f = fdopen(fd, "w");

@@ -19,4 +19,10 @@ int outfile_begin(outfile *o, const char *target, int force, ddpm_err *e);
 int outfile_commit(outfile *o, ddpm_err *e);
 void outfile_abort(outfile *o);
 
+/* The exit status for an output that could not be created, from its errno:
+ * the environment's fault (a full disk, a quota, too many open files, an I/O
+ * error, memory) is DDPM_EINTERNAL; the path's (missing, not a directory,
+ * not writable, read-only) DDPM_EINPUT. */
+int output_create_status(int err);
+
 #endif
