@@ -227,7 +227,7 @@ static int write_plot_files(const outdir *od, const ddpm_audit *a, ddpm_err *e)
 {
   char path[8800];
   FILE *f = fopen(outdir_path(od, "audit.dat", path, sizeof path), "w");
-  if (!f) return ddpm_fail(e, DDPM_EINTERNAL, "%s: cannot create", path);
+  if (!f) return ddpm_fail(e, DDPM_EINTERNAL, "%s: cannot create: %s", path, strerror(errno));
   fprintf(f, "# step");
   for (int s = 0; s < NSRC; s++) fprintf(f, " local_%s", ddpm_source_name(s));
   fprintf(f, " propagated global residual%s\n", a->fastpath ? " fast_path" : "");
@@ -243,7 +243,7 @@ static int write_plot_files(const outdir *od, const ddpm_audit *a, ddpm_err *e)
   int rc = closed(f, path, e);
   if (rc != DDPM_OK) return rc;
   if (!(f = fopen(outdir_path(od, "audit.gp", path, sizeof path), "w")))
-    return ddpm_fail(e, DDPM_EINTERNAL, "%s: cannot create", path);
+    return ddpm_fail(e, DDPM_EINTERNAL, "%s: cannot create: %s", path, strerror(errno));
   fprintf(f, "# ddpmref audit plot: gnuplot audit.gp (writes audit.png and audit.svg)\n"
              "set datafile missing 'NaN'\nset logscale y\nset format y '10^{%%L}'\n"
              "set xlabel 'step k (row: after k reverse steps)'\n"
