@@ -391,6 +391,41 @@ START_TEST(interrupted_force_keeps_previous_output)
 }
 END_TEST
 
+/* A real full disk: a 64 KiB tmpfs with 6 inodes, where mounting is
+ * permitted (root); skipped elsewhere (the ulimit -f cases cover the write
+ * errors). Full of inodes: creating the output fails; full of bytes: a
+ * write does. Either way exit 1, one line, nothing left. */
+static const struct {
+  const char *cmd, *mention;
+} full_disk[] = {
+  {"$PROG sample " RUN " -o m/out", "-o m/out: cannot create a directory in m: No space left"},
+  {"$PROG schedule --schedule linear -o m/t.csv", "-o m/t.csv: cannot create: No space left"},
+  {"rm m/f*; $PROG trace --target gauss:d=2 --schedule linear:T=200 --n 20 --seed 1 -o m/out",
+   "No space left on device"},
+  {"rm m/f*; $PROG audit " RUN " --no-plot -o m/out", "No space left on device"},
+};
+
+START_TEST(full_tmpfs)
+{
+  if (test_sh(dir, "mkdir m && mount -t tmpfs -o size=64k,nr_inodes=6 tmpfs m") != 0) {
+    printf("full_tmpfs: cannot mount a tmpfs here (not root?): skipped\n");
+    return;
+  }
+  int rc = test_sh(dir, "{ for k in 1 2 3 4 5 6 7; do touch m/f$k 2>/dev/null; done; "
+                   "%s; s=$?; ls -A m > ls.txt; (exit $s); }", full_disk[_i].cmd);
+  char err[4096], ls[4096];
+  test_slurp(dir, "err.txt", err, sizeof err);
+  test_slurp(dir, "ls.txt", ls, sizeof ls);
+  ck_assert_int_eq(test_sh(dir, "umount m"), 0);
+  ck_assert_msg(rc == 1, "'%s': exit %d, want 1: %s", full_disk[_i].cmd, rc, err);
+  char *nl = strchr(err, '\n');
+  ck_assert_msg(nl && nl[1] == '\0' && strstr(err, full_disk[_i].mention), "'%s': %s",
+                full_disk[_i].cmd, err);
+  ck_assert_msg(!strstr(ls, "partial") && !strstr(ls, "out") && !strstr(ls, "t.csv"),
+                "'%s' left: %s", full_disk[_i].cmd, ls);
+}
+END_TEST
+
 Suite *bad_input_suite(void)
 {
   Suite *s = suite_create("bad_input");
@@ -401,6 +436,7 @@ Suite *bad_input_suite(void)
   tcase_add_loop_test(tc, bad_input_table, 0, (int)(sizeof cases / sizeof cases[0]));
   tcase_add_test(tc, interrupted_runs_leave_nothing);
   tcase_add_test(tc, interrupted_force_keeps_previous_output);
+  tcase_add_loop_test(tc, full_tmpfs, 0, (int)(sizeof full_disk / sizeof full_disk[0]));
   suite_add_tcase(s, tc);
   return s;
 }
