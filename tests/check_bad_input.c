@@ -266,21 +266,11 @@ static void make_base(void)
   if (system(cmd) != 0) abort();
 }
 
-static void remove_base(void)
-{
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", base);
-  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", base);
-}
+static void remove_base(void) { test_remove_dir(base); }
 
 static void setup(void) { test_scratch_dir(dir, sizeof dir); }
 
-static void teardown(void)
-{
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
-}
+static void teardown(void) { test_remove_dir(dir); }
 
 /* Is the program built with AddressSanitizer? Its allocator aborts on an
  * impossible allocation instead of returning NULL, and it cannot run under

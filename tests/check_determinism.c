@@ -22,12 +22,7 @@ static char dir[64];
 
 static void setup(void) { test_scratch_dir(dir, sizeof dir); }
 
-static void teardown(void)
-{
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
-}
+static void teardown(void) { test_remove_dir(dir); }
 
 #define sh(...) test_sh(dir, __VA_ARGS__)
 

@@ -41,3 +41,10 @@ int test_exists(const char *dir, const char *name)
   snprintf(path, sizeof path, "%s/%s", dir, name);
   return stat(path, &st) == 0;
 }
+
+void test_remove_dir(const char *dir)
+{
+  char cmd[1100];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+}

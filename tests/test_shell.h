@@ -14,6 +14,9 @@ int test_sh(const char *dir, const char *fmt, ...) __attribute__((format(printf,
 /* dir/name's first size - 1 bytes, NUL-terminated ("" if unreadable). */
 void test_slurp(const char *dir, const char *name, char *buf, size_t size);
 
+/* rm -rf dir (a test's scratch directory), reporting a failure on stderr. */
+void test_remove_dir(const char *dir);
+
 /* Does dir/name exist? */
 int test_exists(const char *dir, const char *name);
 
