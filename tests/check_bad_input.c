@@ -256,8 +256,7 @@ static void assert_no_staging(const char *where, const char *cmd)
 
 static void make_base(void)
 {
-  snprintf(base, sizeof base, "/tmp/ddpmref-test-XXXXXX");
-  if (!mkdtemp(base)) abort();
+  test_scratch_dir(base, sizeof base);
   char cmd[3072], root[1024];
   if (!getcwd(root, sizeof root)) abort();
   snprintf(cmd, sizeof cmd, "cd %s && %s/%s trace " RUN " --engine ref -o gt >/dev/null && "

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check_suites.h"
+#include "test_shell.h"
 
 const char *test_python(void)
 {
@@ -17,14 +18,25 @@ const char *test_program(void)
   return p && *p ? p : "build/ddpmref";
 }
 
+/* Every scratch directory of a run lives under one root that main removes
+ * at the end, so a run leaves nothing in /tmp whatever the tests do. */
+static char scratch_root[64];
+
+const char *test_scratch_root(void) { return scratch_root; }
+
 void test_scratch_dir(char *buf, size_t size)
 {
-  snprintf(buf, size, "/tmp/ddpmref-test-XXXXXX");
+  snprintf(buf, size, "%s/XXXXXX", scratch_root);
   ck_assert_ptr_nonnull(mkdtemp(buf));
 }
 
 int main(void)
 {
+  snprintf(scratch_root, sizeof scratch_root, "/tmp/ddpmref-test-XXXXXX");
+  if (!mkdtemp(scratch_root)) {
+    perror("check_ddpmref: cannot create a scratch directory in /tmp");
+    return EXIT_FAILURE;
+  }
   SRunner *sr = srunner_create(philox_suite());
   srunner_add_suite(sr, noise_suite());
   srunner_add_suite(sr, spec_suite());
@@ -49,5 +61,6 @@ int main(void)
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);
   srunner_free(sr);
+  test_remove_dir(scratch_root);
   return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

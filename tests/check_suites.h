@@ -30,7 +30,9 @@ Suite *determinism_suite(void);
 const char *test_python(void);
 /* The ddpmref program under test. */
 const char *test_program(void);
-/* A fresh scratch directory for one test (removed by the OS's /tmp policy). */
+/* A fresh scratch directory for one test, under the run's root (removed at exit). */
 void test_scratch_dir(char *buf, size_t size);
+/* That root itself (for fixtures that must not fail through Check). */
+const char *test_scratch_root(void);
 
 #endif

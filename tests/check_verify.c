@@ -56,7 +56,7 @@ static const char damage[] =
 static void setup_once(void)
 {
   char cmd[8192];
-  snprintf(scratch, sizeof scratch, "/tmp/ddpmref-verify-XXXXXX");
+  snprintf(scratch, sizeof scratch, "%s/verify-XXXXXX", test_scratch_root());
   if (!mkdtemp(scratch)) {
     snprintf(setup_error, sizeof setup_error, "mkdtemp failed");
     return;
