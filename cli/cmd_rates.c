@@ -47,9 +47,66 @@ static int distances_at(const rates_job *job, const ddpm_run *run, long prec,
   return DDPM_OK;
 }
 
+/* The distances of the law propagated on a grid of spacing h; h_used and
+ * the law's facts into row when row is non-NULL. */
+static int quadrature_at(const rates_job *job, const ddpm_run *run, long double h,
+                         long double margin, ddpm_rates_dist *dist, rates_row *row,
+                         long double *h_used, ddpm_err *e)
+{
+  ddpm_rates_gmm_law law;
+  int rc = ddpm_rates_gmm_law_compute(run, job->compare, (mpfr_prec_t)job->prec, h, margin,
+                                      &law, e);
+  if (rc != DDPM_OK) return rc;
+  ddpm_rates_dist_init(dist, 64);
+  ddpm_rates_gmm_distances(&law, dist);
+  *h_used = law.h;
+  if (row) row->h = law.h, row->nodes = law.n, row->mass = law.mass, row->kernel = law.kernel;
+  ddpm_rates_gmm_law_clear(&law);
+  return DDPM_OK;
+}
+
+/* Largest |a - b| / |b| over the quantities quadrature computes. */
+static double rel_diff(const ddpm_rates_dist *a, const ddpm_rates_dist *b)
+{
+  mpfr_srcptr pa[] = {a->kl_out_ref, a->kl_ref_out, a->h2, a->tv};
+  mpfr_srcptr pb[] = {b->kl_out_ref, b->kl_ref_out, b->h2, b->tv};
+  double worst = 0;
+  for (int q = 0; q < 4; q++) {
+    const double x = mpfr_get_d(pa[q], MPFR_RNDN), y = mpfr_get_d(pb[q], MPFR_RNDN);
+    if (x != y) worst = fmax(worst, fabs(x - y) / fabs(y));
+  }
+  return worst;
+}
+
+/* One mixture row: the coarse run at h, the reported one at h/2 with the
+ * domain 20% wider; their difference is the error estimate, refused above
+ * --quad-tol. */
+static int quadrature_row(const rates_job *job, rates_row *row, ddpm_err *e)
+{
+  ddpm_rates_dist coarse;
+  long double h;
+  int rc = quadrature_at(job, &row->run, job->quad_h, DDPM_RATES_GMM_MARGIN, &coarse, NULL, &h,
+                         e);
+  if (rc != DDPM_OK) return rc;
+  rc = quadrature_at(job, &row->run, h / 2, 1.2L * DDPM_RATES_GMM_MARGIN, &row->dist, row, &h,
+                     e);
+  if (rc == DDPM_OK) {
+    row->have_dist = 1;
+    row->digits = dist_agreement(&row->dist, &coarse, 19);
+    row->rel_diff = rel_diff(&coarse, &row->dist);
+    if (!(row->rel_diff <= job->quad_tol))
+      rc = ddpm_fail(e, DDPM_EINTERNAL, "--quad-tol: T = %lld: the runs at h = %Lg and h/2 "
+                     "differ by %.3g (relative), above %g: pass a smaller --quad-h",
+                     row->T, 2 * h, row->rel_diff, job->quad_tol);
+  }
+  ddpm_rates_dist_clear(&coarse);
+  return rc;
+}
+
 /* One row: the distances at --prec, checked against --check-prec. */
 static int compute_row(const rates_job *job, rates_row *row, ddpm_err *e)
 {
+  if (job->quadrature) return quadrature_row(job, row, e);
   ddpm_rates_dist check;
   int rc = distances_at(job, &row->run, job->prec, &row->dist, e);
   if (rc != DDPM_OK) return rc;
