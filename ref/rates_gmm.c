@@ -2,6 +2,7 @@
  * density propagation (spec/ddpm_rates_gmm.h): the steps' coefficients from
  * the oracle, then change of variables for deterministic steps and the
  * Gaussian kernel by the trapezoid rule for stochastic ones. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -199,21 +200,82 @@ static int grid_init(gmm_ctx *c, long double h, long double margin, ddpm_rates_g
   return DDPM_OK;
 }
 
+/* x with F(x) = target for the increasing map of step st (safeguarded
+ * Newton inside a bracket grown from the guess); the log of F'(x) added
+ * to *logJ. Exit code 2 if F' <= 0 is met. */
+static int invert(gmm_ctx *c, const step_coef *st, long long k, long double target,
+                  long double *x, long double *logJ, ddpm_err *e)
+{
+  long double lo = *x - 1, hi = *x + 1, F, dF, width = 1;
+  map(c, st, lo, &F, &dF);
+  while (F > target) lo -= (width *= 2), map(c, st, lo, &F, &dF);
+  width = 1;
+  map(c, st, hi, &F, &dF);
+  while (F < target) hi += (width *= 2), map(c, st, hi, &F, &dF);
+  long double y = fminl(fmaxl(*x, lo), hi);
+  for (int it = 0; it < 200; it++) {
+    map(c, st, y, &F, &dF);
+    if (!(dF > 0))
+      return ddpm_fail(e, DDPM_EINPUT, "--sampler: %s: step %lld (t = %lld -> %lld) is not "
+                       "increasing at y = %.6Lg (dy'/dy = %.3Lg): the change of variables "
+                       "needs a monotone map", c->run->sampler.canonical, k, st->t, st->p, y,
+                       dF);
+    if (F < target) lo = y;
+    else hi = y;
+    long double next = y - (F - target) / dF;
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2; /* Newton left the bracket */
+    const long double tiny = 4 * LDBL_EPSILON * (1 + fabsl(y));
+    const int done = fabsl(next - y) <= tiny || hi - lo <= tiny;
+    y = next;
+    if (done) break;
+  }
+  map(c, st, y, &F, &dF);
+  *x = y, *logJ += logl(dF);
+  return DDPM_OK;
+}
+
+/* A run without noise: the output density at the uniform grid's points u
+ * exactly, p_out(u) = phi(y) / (F_K o .. o F_1)'(y) at the y the steps map
+ * to u (each step inverted in turn, last first): no quadrature in the
+ * propagation, and smooth integrands in u for the distances, where moving
+ * the nodes forward would squeeze the target's valleys into spikes. */
+static int pull_back(gmm_ctx *c, ddpm_rates_gmm_law *law, long long last, ddpm_err *e)
+{
+  long double *x = c->F, *logJ = c->dF;
+  for (long long j = 0; j < law->n; j++) x[j] = law->u[j], logJ[j] = 0;
+  for (long long k = last; k >= 1; k--) {
+    const step_coef *st = &c->step[k - 1];
+    marginal_at(c, &c->at_t, st->t);
+    if (st->two_stage) marginal_at(c, &c->at_p, st->p);
+    for (long long j = 0; j < law->n; j++) {
+      int rc = invert(c, st, k, x[j], &x[j], &logJ[j], e);
+      if (rc != DDPM_OK) return rc;
+    }
+  }
+  for (long long j = 0; j < law->n; j++)
+    law->w[j] = expl(-x[j] * x[j] / 2 - logJ[j]) / sqrtl(2 * GMM_PI);
+  law->deterministic = last;
+  return DDPM_OK;
+}
+
 /* Steps until the one that ends at stop (0, or 1 for compare x1), then the
  * reference pulled back and the mass. */
 static int propagate(gmm_ctx *c, ddpm_rates_compare cmp, ddpm_rates_gmm_law *law, ddpm_err *e)
 {
   const long long stop = cmp == DDPM_RATES_X1 ? 1 : 0;
-  int rc = DDPM_OK, done = 0;
-  for (long long k = 1; rc == DDPM_OK && k <= c->K && !done; k++) {
-    rc = step_once(c, law, k, e);
-    done = c->step[k - 1].p == stop;
+  long long last = 0, noisy = 0;
+  for (long long k = 1; k <= c->K && !last; k++) {
+    noisy += c->step[k - 1].noise;
+    if (c->step[k - 1].p == stop) last = k;
   }
-  if (rc != DDPM_OK) return rc;
-  if (!done)
+  if (!last)
     return ddpm_fail(e, DDPM_EINPUT, "--compare x1: no step of this run ends at t = 1 "
                      "(the last step goes %lld -> 0): use --compare x0 or full steps",
                      c->step[c->K - 1].t);
+  int rc = DDPM_OK;
+  if (!noisy) rc = pull_back(c, law, last, e);
+  for (long long k = 1; noisy && rc == DDPM_OK && k <= last; k++) rc = step_once(c, law, k, e);
+  if (rc != DDPM_OK) return rc;
   marginal_at(c, &c->at_t, stop);
   law->mass = 0;
   for (long long j = 0; j < law->n; j++) {

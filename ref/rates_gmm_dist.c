@@ -12,13 +12,15 @@ static long double diff(const ddpm_rates_gmm_law *law, long long i)
   return law->w[i] - law->ref[i];
 }
 
-/* p log(p/q) - p + q = q ((1 + x) log1p(x) - x), x = (p - q)/q: no
- * cancellation when p and q agree, and 0 <= it pointwise. */
+/* p log(p/q) - p + q >= 0. Near p = q as q ((1 + x) log1p(x) - x),
+ * x = (p - q)/q, so that nothing cancels; elsewhere from the logs (x
+ * would round to -1 when p << q). */
 static long double kl_term(long double p, long double q)
 {
   if (p == 0) return q;
   if (q == 0) return INFINITY;
   const long double x = (p - q) / q;
+  if (fabsl(x) > 0.5L) return p * (logl(p) - logl(q)) - p + q;
   return q * ((1 + x) * log1pl(x) - x);
 }
 
@@ -94,11 +96,19 @@ static long double cell_abs(const ddpm_rates_gmm_law *law, long long j)
 
 void ddpm_rates_gmm_distances(const ddpm_rates_gmm_law *law, ddpm_rates_dist *r)
 {
-  long double kl_out = 0, kl_ref = 0, h2 = 0, tv = 0;
+  long double kl_out = 0, kl_ref = 0, h2 = 0, tv = 0, lone_out = 0, lone_ref = 0;
   for (long long j = 0; j < law->n; j++) {
     const long double p = law->w[j], q = law->ref[j], dr = sqrtl(p) - sqrtl(q);
-    kl_out += kl_term(p, q), kl_ref += kl_term(q, p), h2 += dr * dr;
+    h2 += dr * dr;
+    /* a density 0 at a node: beyond every kernel's reach or underflowed;
+     * such nodes are left out of KL unless the other law has mass there */
+    if (q == 0) lone_out += law->h * p;
+    else kl_out += kl_term(p, q);
+    if (p == 0) lone_ref += law->h * q;
+    else kl_ref += kl_term(q, p);
   }
+  if (lone_out > DDPM_RATES_GMM_NEGLIGIBLE) kl_out = INFINITY;
+  if (lone_ref > DDPM_RATES_GMM_NEGLIGIBLE) kl_ref = INFINITY;
   if (!have_basis) make_basis();
   for (long long j = 0; j + 1 < law->n; j++) tv += cell_abs(law, j);
   mpfr_set_ld(r->kl_out_ref, law->h * kl_out, MPFR_RNDN);

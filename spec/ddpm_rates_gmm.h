@@ -12,6 +12,12 @@
  * grid y_j = lo + j h as mass per unit y, w_j, at positions u_j (u_j = y_j
  * at the start and after every stochastic step) with u'(y_j) = J_j:
  *
+ * A run without any noise (DDIM eta=0, the ODE samplers) is pulled back
+ * instead: at each point u of the uniform grid, the steps are inverted in
+ * turn (safeguarded Newton on the increasing F), and
+ * p_out(u) = phi(y) / prod_k F_k'(x_k), exact up to rounding; moving nodes
+ * forward would squeeze the target's low-density valleys into spikes in y.
+ * Otherwise:
  *   deterministic step (c = 0): change of variables, exact: u_j <- F(u_j),
  *     J_j <- J_j F'(u_j), w_j unchanged; F' from the exact score derivative
  *     s' = sum_k r_k (g_k - s)^2 - sum_k r_k / v_k. F must be increasing
@@ -82,7 +88,10 @@ int ddpm_rates_gmm_law_compute(const ddpm_run *run, ddpm_rates_compare cmp, mpfr
 void ddpm_rates_gmm_law_clear(ddpm_rates_gmm_law *law);
 
 /* KL(out || ref), KL(ref || out), H2 and TV (tv_exact = 1, tv = tv_lo =
- * tv_hi) of the law as described above; W2 is NaN (not computed). */
+ * tv_hi) of the law as described above; W2 is NaN (not computed). Nodes
+ * where one density is 0 (beyond every kernel's reach, or underflow) are
+ * left out of the KL that divides by it, unless the other law has more
+ * than DDPM_RATES_GMM_NEGLIGIBLE of its mass on them (KL = +inf). */
 void ddpm_rates_gmm_distances(const ddpm_rates_gmm_law *law, ddpm_rates_dist *r);
 
 #endif
