@@ -42,6 +42,7 @@ int main(void)
   srunner_add_suite(sr, emu_sampler_suite());
   srunner_add_suite(sr, audit_suite());
   srunner_add_suite(sr, rates_suite());
+  srunner_add_suite(sr, rates_gmm_suite());
   srunner_add_suite(sr, trace_suite());
   srunner_add_suite(sr, proofs_suite());
   srunner_run_all(sr, CK_NORMAL);

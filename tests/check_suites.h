@@ -23,6 +23,7 @@ Suite *emu_schedule_suite(void);
 Suite *emu_sampler_suite(void);
 Suite *audit_suite(void);
 Suite *rates_suite(void);
+Suite *rates_gmm_suite(void);
 
 /* The Python with mpmath and numpy (Debian's), for the independent oracles. */
 const char *test_python(void);
