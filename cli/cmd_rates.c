@@ -88,6 +88,7 @@ static int quadrature_row(const rates_job *job, rates_row *row, ddpm_err *e)
   long double h, h_coarse;
   int rc = quadrature_at(job, &row->run, job->quad_h, DDPM_RATES_GMM_MARGIN, &coarse, NULL, &h,
                          e);
+  if (rc != DDPM_OK) return rc; /* coarse was not initialised */
   for (int halving = 0; rc == DDPM_OK; halving++) {
     h_coarse = h;
     rc = quadrature_at(job, &row->run, h / 2, 1.2L * DDPM_RATES_GMM_MARGIN, &row->dist, row, &h,
