@@ -47,9 +47,80 @@ static int distances_at(const rates_job *job, const ddpm_run *run, long prec,
   return DDPM_OK;
 }
 
+/* The distances of the law propagated on a grid of spacing h; h_used and
+ * the law's facts into row when row is non-NULL. */
+static int quadrature_at(const rates_job *job, const ddpm_run *run, long double h,
+                         long double margin, ddpm_rates_dist *dist, rates_row *row,
+                         long double *h_used, ddpm_err *e)
+{
+  ddpm_rates_gmm_law law;
+  int rc = ddpm_rates_gmm_law_compute(run, job->compare, (mpfr_prec_t)job->prec, h, margin,
+                                      &law, e);
+  if (rc != DDPM_OK) return rc;
+  ddpm_rates_dist_init(dist, 64);
+  ddpm_rates_gmm_distances(&law, dist);
+  *h_used = law.h;
+  if (row) row->h = law.h, row->nodes = law.n, row->mass = law.mass, row->kernel = law.kernel;
+  ddpm_rates_gmm_law_clear(&law);
+  return DDPM_OK;
+}
+
+/* Largest |a - b| / |b| over the quantities quadrature computes. */
+static double rel_diff(const ddpm_rates_dist *a, const ddpm_rates_dist *b)
+{
+  mpfr_srcptr pa[] = {a->kl_out_ref, a->kl_ref_out, a->h2, a->tv};
+  mpfr_srcptr pb[] = {b->kl_out_ref, b->kl_ref_out, b->h2, b->tv};
+  double worst = 0;
+  for (int q = 0; q < 4; q++) {
+    const double x = mpfr_get_d(pa[q], MPFR_RNDN), y = mpfr_get_d(pb[q], MPFR_RNDN);
+    if (x != y) worst = isfinite(x) && isfinite(y) ? fmax(worst, fabs(x - y) / fabs(y)) : INFINITY;
+  }
+  return worst;
+}
+
+/* One mixture row: runs at h and h/2, the second on a domain 20% wider;
+ * their difference is the error estimate. While it is above --quad-tol, h
+ * is halved again (at most QUAD_HALVINGS times), then refused. */
+enum { QUAD_HALVINGS = 4 };
+static int quadrature_row(const rates_job *job, rates_row *row, ddpm_err *e)
+{
+  ddpm_rates_dist coarse;
+  long double h, h_coarse;
+  int rc = quadrature_at(job, &row->run, job->quad_h, DDPM_RATES_GMM_MARGIN, &coarse, NULL, &h,
+                         e);
+  if (rc != DDPM_OK) return rc; /* coarse was not initialised */
+  for (int halving = 0; rc == DDPM_OK; halving++) {
+    h_coarse = h;
+    rc = quadrature_at(job, &row->run, h / 2, 1.2L * DDPM_RATES_GMM_MARGIN, &row->dist, row, &h,
+                       e);
+    if (rc != DDPM_OK) break;
+    row->have_dist = 1;
+    row->digits = dist_agreement(&row->dist, &coarse, 19);
+    row->rel_diff = rel_diff(&coarse, &row->dist);
+    if (row->rel_diff <= job->quad_tol) break;
+    if (halving == QUAD_HALVINGS) {
+      rc = ddpm_fail(e, DDPM_EINTERNAL, "--quad-tol: T = %lld: the runs at h = %Lg and h/2 "
+                     "still differ by %.3g (relative), above %g: pass a smaller --quad-h",
+                     row->T, h_coarse, row->rel_diff, job->quad_tol);
+      break;
+    }
+    /* the finer run becomes the coarse one */
+    mpfr_srcptr from[] = {row->dist.kl_out_ref, row->dist.kl_ref_out, row->dist.h2,
+                          row->dist.tv, row->dist.tv_lo, row->dist.tv_hi};
+    mpfr_ptr to[] = {coarse.kl_out_ref, coarse.kl_ref_out, coarse.h2, coarse.tv, coarse.tv_lo,
+                     coarse.tv_hi};
+    for (int q = 0; q < 6; q++) mpfr_set(to[q], from[q], MPFR_RNDN);
+    ddpm_rates_dist_clear(&row->dist);
+    row->have_dist = 0;
+  }
+  ddpm_rates_dist_clear(&coarse);
+  return rc;
+}
+
 /* One row: the distances at --prec, checked against --check-prec. */
 static int compute_row(const rates_job *job, rates_row *row, ddpm_err *e)
 {
+  if (job->quadrature) return quadrature_row(job, row, e);
   ddpm_rates_dist check;
   int rc = distances_at(job, &row->run, job->prec, &row->dist, e);
   if (rc != DDPM_OK) return rc;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "ddpm_rates.h"
+#include "ddpm_rates_gmm.h"
 #include "outdir.h"
 
 #define RATES_LIST_MAX 64
@@ -16,7 +17,13 @@ typedef struct {
   long long T, d;
   ddpm_rates_dist dist;
   int have_dist;
-  double digits; /* significant digits on which --prec and --check-prec agree */
+  double digits; /* significant digits on which --prec and --check-prec agree
+                    (quadrature: the runs at h and at h/2 on a wider domain) */
+  /* quadrature only: the finer run's grid, lost mass and narrowest kernel
+   * (in h), and the largest relative difference between the two runs */
+  long double h, mass, kernel;
+  long long nodes;
+  double rel_diff;
 } rates_row;
 
 typedef struct {
@@ -29,10 +36,15 @@ typedef struct {
   long prec, check_prec;  /* bits */
   const char *outdir;
   int force, no_plot;
+  int method;             /* METHOD_DEFAULT, _EXACT or _QUADRATURE (--method) */
+  int quadrature;         /* 1: the density propagated by quadrature (mixtures) */
+  long double quad_h;     /* the coarser run's spacing; 0: automatic */
+  double quad_tol;        /* largest relative difference accepted between h and h/2 */
   rates_row *rows;        /* nd x nT, row (i, q) = rows[i nT + q] for d[i], T[q] */
 } rates_job;
 
 #define RATES_HELP_SHOWN (-1)
+enum { METHOD_DEFAULT = 0, METHOD_EXACT, METHOD_QUADRATURE };
 
 /* Parses argv and builds every row's run (all bad input found here, before
  * any work): DDPM_OK, RATES_HELP_SHOWN or DDPM_EINPUT. */

@@ -11,8 +11,10 @@
 
 static void print_help(void)
 {
-  printf("usage: ddpmref rates --target gauss:... [--schedule SPEC] [--sampler SPEC]\n"
-         "       [--T LIST] [--d LIST] [--compare x0|x1] [--score-error bias=B|rel=R]\n"
+  printf("usage: ddpmref rates --target gauss:...|gmm:FILE.json [--schedule SPEC]\n"
+         "       [--sampler SPEC] [--T LIST] [--d LIST] [--compare x0|x1]\n"
+         "       [--score-error bias=B|rel=R] [--method exact|quadrature]\n"
+         "       [--quad-h H] [--quad-tol R]\n"
          "       [--steps K [--spacing leading|trailing|linspace] [--steps-offset O]]\n"
          "       [--prec BITS] [--check-prec BITS] [-o DIR [--force] [--no-plot]]\n\n"
          "The exact law of the sampler's output on a diagonal Gaussian target (every\n"
@@ -23,9 +25,15 @@ static void print_help(void)
          "isotropic laws and where the variances agree; otherwise bounds, shown as\n"
          "[lower, upper]).\n"
          "No sampling: no Monte Carlo error. Prints one row per (T, d) and the\n"
-         "least-squares log-log slopes in T (and in d).\n\n"
-         "  --target SPEC    gauss:d=D,mean=M,var=V, gauss:FILE.json (one component;\n"
-         "                   a one-component gmm:FILE.json too)\n"
+         "least-squares log-log slopes in T (and in d).\n"
+         "1-D mixtures (gmm:FILE.json, d = 1): the density is propagated through the\n"
+         "steps on a grid (change of variables for steps without noise, the Gaussian\n"
+         "kernel by the trapezoid rule for the others), in long double; KL both ways,\n"
+         "H2 and TV by quadrature (no W2). Each row is computed twice, at h and at\n"
+         "h/2 on a wider domain: the second is reported, their difference is the\n"
+         "error estimate (digits column), refused above --quad-tol.\n\n"
+         "  --target SPEC    gauss:d=D,mean=M,var=V, gauss:FILE.json (one component),\n"
+         "                   gmm:FILE.json (one component: exact; more: quadrature, d = 1)\n"
          "  --schedule SPEC  any schedule (ddpmref schedule --help); default li-yan\n"
          "  --sampler SPEC   any sampler (ddpmref sample --help); default ddpm:var=beta\n"
          "  --T LIST         comma-separated T values replacing the schedule's T\n"
@@ -36,6 +44,12 @@ static void print_help(void)
          "                   default); x1: Y_1 against X_1 ~ N(sqrt(abar_1) mu,\n"
          "                   abar_1 var + 1 - abar_1), as Li and Yan state their theorem\n"
          "  --score-error E  perturbed score (still affine): bias=B or rel=R\n"
+         "  --method M       exact (Gaussian targets, default) or quadrature (1-D;\n"
+         "                   the default for mixtures of two or more components)\n"
+         "  --quad-h H       the coarser grid spacing (default: min(0.01, sd/10, the\n"
+         "                   smallest noise scale / 1.8)); the reported run uses H/2\n"
+         "  --quad-tol R     largest relative difference between the runs at H and\n"
+         "                   H/2 (default 1e-6)\n"
          "  --steps K        reverse steps for every T (default T), with --spacing and\n"
          "                   --steps-offset as in ddpmref sample\n"
          "  --prec BITS      working precision, %d..%d (default %d; the recursion adds\n"
@@ -131,10 +145,20 @@ static int build_rows(rates_job *job, ddpm_err *e)
       (rc = ddpm_spec_parse(DDPM_FAMILY_TARGET, job->target_text, &base.target, e)) ||
       (rc = ddpm_spec_parse(DDPM_FAMILY_SAMPLER, job->sampler_text, &base.sampler, e)))
     return rc;
-  if (base.target.kind == DDPM_TARGET_GMM && base.target.integer[DDPM_MIXFILE_K] != 1)
-    return ddpm_fail(e, DDPM_EINPUT, "--target: %s: rates needs a Gaussian target "
-                     "(gauss:d=..,mean=..,var=.. or gauss:FILE.json), not a %lld-component "
-                     "mixture", base.target.canonical, base.target.integer[DDPM_MIXFILE_K]);
+  if (base.target.kind == DDPM_TARGET_GMM && base.target.integer[DDPM_MIXFILE_K] != 1) {
+    if (job->method == METHOD_EXACT)
+      return ddpm_fail(e, DDPM_EINPUT, "--method exact: %s is a %lld-component mixture: "
+                       "use --method quadrature (1-D)", base.target.canonical,
+                       base.target.integer[DDPM_MIXFILE_K]);
+    job->quadrature = 1;
+  }
+  if (job->method == METHOD_QUADRATURE) job->quadrature = 1;
+  if (job->quadrature && ddpm_target_dim(&base.target) != 1)
+    return ddpm_fail(e, DDPM_EINPUT, "--target: %s: mixtures are propagated by quadrature in "
+                     "1-D only, not d = %lld", base.target.canonical,
+                     ddpm_target_dim(&base.target));
+  if (job->quadrature && job->nd)
+    return ddpm_fail(e, DDPM_EINPUT, "--d: quadrature is 1-D only");
   if (base.schedule.kind == DDPM_SCHEDULE_FILE && job->nT)
     return ddpm_fail(e, DDPM_EINPUT, "--T: %s has the T of its file; drop --T",
                      base.schedule.canonical);
@@ -166,6 +190,25 @@ static int parse_spacing(const char *text, int *spacing, ddpm_err *e)
   return DDPM_OK;
 }
 
+static int parse_method(const char *text, int *method, ddpm_err *e)
+{
+  if (!strcmp(text, "exact")) *method = METHOD_EXACT;
+  else if (!strcmp(text, "quadrature")) *method = METHOD_QUADRATURE;
+  else return ddpm_fail(e, DDPM_EINPUT, "--method %s: must be exact or quadrature", text);
+  return DDPM_OK;
+}
+
+/* A positive finite number below max. */
+static int parse_positive(const char *text, const char *option, double max, double *out,
+                          ddpm_err *e)
+{
+  char *end;
+  *out = strtod(text, &end);
+  if (!*text || *end || !(*out > 0) || !(*out <= max))
+    return ddpm_fail(e, DDPM_EINPUT, "%s %s: must be a number in (0, %g]", option, text, max);
+  return DDPM_OK;
+}
+
 static int parse_compare(const char *text, ddpm_rates_compare *cmp, ddpm_err *e)
 {
   if (!strcmp(text, "x0")) *cmp = DDPM_RATES_X0;
@@ -177,13 +220,19 @@ static int parse_compare(const char *text, ddpm_rates_compare *cmp, ddpm_err *e)
 
 enum { OPT_TARGET = 256, OPT_SCHEDULE, OPT_SAMPLER, OPT_T, OPT_D, OPT_COMPARE, OPT_SCORE_ERROR,
        OPT_STEPS, OPT_SPACING, OPT_OFFSET, OPT_PREC, OPT_CHECK_PREC, OPT_FORCE, OPT_NO_PLOT,
-       OPT_HELP, OPT_VERSION };
+       OPT_METHOD, OPT_QUAD_H, OPT_QUAD_TOL, OPT_HELP, OPT_VERSION };
 
 static int take_option(int opt, const char *arg, rates_job *job, ddpm_err *e)
 {
   long long v;
+  double x;
   int rc = DDPM_OK;
   switch (opt) {
+  case OPT_METHOD: rc = parse_method(arg, &job->method, e); break;
+  case OPT_QUAD_H:
+    if ((rc = parse_positive(arg, "--quad-h", 1, &x, e)) == DDPM_OK) job->quad_h = x;
+    break;
+  case OPT_QUAD_TOL: rc = parse_positive(arg, "--quad-tol", 1, &job->quad_tol, e); break;
   case OPT_TARGET: job->target_text = arg; break;
   case OPT_SCHEDULE: job->schedule_text = arg; break;
   case OPT_SAMPLER: job->sampler_text = arg; break;
@@ -221,12 +270,15 @@ int rates_parse(int argc, char **argv, rates_job *job, ddpm_err *e)
     {"steps-offset", required_argument, 0, OPT_OFFSET}, {"prec", required_argument, 0, OPT_PREC},
     {"check-prec", required_argument, 0, OPT_CHECK_PREC}, {"output", required_argument, 0, 'o'},
     {"force", no_argument, 0, OPT_FORCE}, {"no-plot", no_argument, 0, OPT_NO_PLOT},
+    {"method", required_argument, 0, OPT_METHOD}, {"quad-h", required_argument, 0, OPT_QUAD_H},
+    {"quad-tol", required_argument, 0, OPT_QUAD_TOL},
     {"help", no_argument, 0, OPT_HELP}, {"version", no_argument, 0, OPT_VERSION},
     {0, 0, 0, 0}};
   int opt, rc;
   memset(job, 0, sizeof *job);
   job->schedule_text = "li-yan", job->sampler_text = "ddpm";
   job->prec = DDPM_REF_PREC_DEFAULT;
+  job->quad_tol = 1e-6;
   opterr = 0;
   optind = 1;
   while ((opt = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {

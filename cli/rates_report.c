@@ -52,23 +52,64 @@ static void print_slopes(const rates_job *job, FILE *f)
   }
 }
 
+/* x to digits significant digits, or "n/a" for NaN (W2 of a mixture). */
+static void value_text(char *buf, size_t size, mpfr_srcptr x, int digits)
+{
+  if (mpfr_nan_p(x)) snprintf(buf, size, "n/a");
+  else mpfr_snprintf(buf, size, "%.*Re", digits - 1, x);
+}
+
+/* The digits shown for a row: all 16 for the exact law; for quadrature
+ * those the two grids agree on (at least 3). */
+static int shown_digits(const rates_job *job, const rates_row *r)
+{
+  if (!job->quadrature) return SCREEN_DIGITS;
+  int d = (int)floor(r->digits);
+  return d < 3 ? 3 : d > SCREEN_DIGITS ? SCREEN_DIGITS : d;
+}
+
+static void print_method(const rates_job *job, FILE *f)
+{
+  if (!job->quadrature) {
+    fprintf(f, "; exact law at %ld bits, digits: agreement with %ld bits\n", job->prec,
+            job->check_prec);
+    return;
+  }
+  fprintf(f, "\n  density propagated on a grid in long double (spec/ddpm_rates_gmm.h), "
+             "reported at spacing h;\n  digits: agreement with the run at 2h on a narrower "
+             "domain (the error estimate); W2 not computed\n");
+}
+
+static void print_quadrature(const rates_job *job, FILE *f)
+{
+  for (int q = 0; job->quadrature && q < job->nT * job->nd; q++) {
+    const rates_row *r = &job->rows[q];
+    fprintf(f, "  T = %lld: h = %.4Lg, %lld nodes, 1 - mass = %.2Lg, narrowest noise kernel "
+               "%.3Lg h, largest relative difference h vs 2h %.2g\n", r->T, r->h, r->nodes,
+            1 - r->mass, r->kernel, r->rel_diff);
+  }
+}
+
 void rates_print(const rates_job *job, FILE *f)
 {
   const rates_row *r0 = &job->rows[0];
-  char tv[128];
-  fprintf(f, "ddpmref rates: %s | %s | %s\n  compare %s; exact law at %ld bits, digits: agreement "
-             "with %ld bits\n", job->schedule_text, r0->run.target.canonical,
-          r0->run.sampler.canonical, compare_text(job), job->prec, job->check_prec);
+  char tv[128], v[4][128];
+  fprintf(f, "ddpmref rates: %s | %s | %s\n  compare %s", job->schedule_text,
+          r0->run.target.canonical, r0->run.sampler.canonical, compare_text(job));
+  print_method(job, f);
   fprintf(f, "  %8s %7s %7s  %-23s %-23s %-23s %-23s %-23s %6s\n", "T", "d", "steps", labels[0],
           labels[1], labels[2], labels[3], labels[4], "digits");
   for (int q = 0; q < job->nT * job->nd; q++) {
     const rates_row *r = &job->rows[q];
     const ddpm_rates_dist *d = &r->dist;
-    tv_text(tv, sizeof tv, d, SCREEN_DIGITS);
-    mpfr_fprintf(f, "  %8lld %7lld %7lld  %-23.*Re %-23.*Re %-23.*Re %-23.*Re %-23s %6.1f\n", r->T,
-                 r->d, r->run.steps, SCREEN_DIGITS - 1, d->kl_out_ref, SCREEN_DIGITS - 1,
-                 d->kl_ref_out, SCREEN_DIGITS - 1, d->w2, SCREEN_DIGITS - 1, d->h2, tv, r->digits);
+    const int digits = shown_digits(job, r);
+    mpfr_srcptr x[4] = {d->kl_out_ref, d->kl_ref_out, d->w2, d->h2};
+    for (int k = 0; k < 4; k++) value_text(v[k], sizeof v[k], x[k], digits);
+    tv_text(tv, sizeof tv, d, digits);
+    fprintf(f, "  %8lld %7lld %7lld  %-23s %-23s %-23s %-23s %-23s %6.1f\n", r->T, r->d,
+            r->run.steps, v[0], v[1], v[2], v[3], tv, r->digits);
   }
+  print_quadrature(job, f);
   fprintf(f, "  normalised: KL T^2/log^2 T (out||ref, ref||out), TV T/(d log^3 T)%s\n",
           r0->dist.tv_exact ? "" : " (TV's upper bound where TV is a bracket)");
   for (int q = 0; q < job->nT * job->nd; q++) {
@@ -94,11 +135,15 @@ static FILE *create(const outdir *od, const char *name, char *path, size_t size,
   return f;
 }
 
-/* A number for CSV/JSON: FILE_DIGITS digits, or the missing marker. */
+/* A number for CSV/JSON: FILE_DIGITS digits, fewer when x's precision
+ * has fewer (a quadrature result's 64 bits: 21), or the missing marker. */
 static void number(FILE *f, mpfr_srcptr x, const char *missing)
 {
   if (mpfr_nan_p(x)) fputs(missing, f);
-  else mpfr_fprintf(f, "%.*Re", FILE_DIGITS - 1, x);
+  else {
+    const int digits = (int)ceil((double)mpfr_get_prec(x) * log10(2.0)) + 1;
+    mpfr_fprintf(f, "%.*Re", (digits < FILE_DIGITS ? digits : FILE_DIGITS) - 1, x);
+  }
 }
 
 static void dnumber(FILE *f, double x, const char *missing)

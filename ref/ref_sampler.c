@@ -19,6 +19,8 @@ typedef struct {
   /* the step's scalars (section 4) */
   mpfr_t beta_j, alpha_j, btilde_j, sqrt_alpha, sigma, c_eps, h, r_t, r_p, tau;
   mpfr_t u, w, z;
+  mpfr_t *probe; /* NULL, or the score values to use in place of the target's:
+                    probe[0] at the step's start t, probe[1] at p (pf-heun) */
 } step_ctx;
 
 static ddpm_ref_time time_at(const ddpm_ref_schedule *sch, long long t)
@@ -29,6 +31,11 @@ static ddpm_ref_time time_at(const ddpm_ref_schedule *sch, long long t)
 
 static void score(step_ctx *c, long long t, mpfr_t *x, mpfr_t *s)
 {
+  if (c->probe) {
+    for (long long j = 0; j < c->tg.d; j++)
+      mpfr_set(s[j], c->probe[t == c->t ? 0 : 1], MPFR_RNDN);
+    return;
+  }
   ddpm_ref_time at = time_at(&c->sch, t);
   ddpm_ref_target_score(&c->tg, &at, x, s);
   ddpm_ref_score_perturb(c->run, c->tg.d, s, c->u);
@@ -303,6 +310,62 @@ int ddpm_ref_sampler_apply(ddpm_ref_sampler *m, long long k, mpfr_t *y, const do
   step_sample(c, 0, y);
   c->draws = m->draws;
   return c->noise;
+}
+
+/* The step on the probe inputs (y, s, s2, z) in every coordinate: Y_p of
+ * coordinate 0 into out, and pf-heun's predictor Ytilde into pred. */
+static void probe_step(ddpm_ref_sampler *m, long long k, const int in[4], mpfr_t *y, double *z,
+                       mpfr_t *probe, mpfr_t out, mpfr_t pred)
+{
+  step_ctx *c = &m->c;
+  for (long long j = 0; j < c->tg.d; j++) mpfr_set_si(y[j], in[0], MPFR_RNDN), z[j] = in[3];
+  mpfr_set_si(probe[0], in[1], MPFR_RNDN);
+  mpfr_set_si(probe[1], in[2], MPFR_RNDN);
+  c->probe = probe;
+  ddpm_ref_sampler_apply(m, k, y, z);
+  c->probe = NULL;
+  mpfr_set(out, y[0], MPFR_RNDN);
+  mpfr_set(pred, c->ytil[0], MPFR_RNDN);
+}
+
+/* Every step is linear in (Y_t, s, s2, Z) (spec/maths.md section 4), so its
+ * coefficients are its values at the unit probes less its value at 0 (which
+ * is 0), exact in the reals. */
+int ddpm_ref_sampler_linear(ddpm_ref_sampler *m, long long k, ddpm_ref_step_linear *L,
+                            ddpm_err *e)
+{
+  step_ctx *c = &m->c;
+  const size_t d = (size_t)c->tg.d;
+  mpfr_t *y = ddpm_ref_vector_new(d, m->prec), *probe = ddpm_ref_vector_new(2, m->prec);
+  mpfr_t *base = ddpm_ref_vector_new(3, m->prec);
+  double *z = malloc(d * sizeof *z);
+  if (!y || !probe || !base || !z) {
+    ddpm_ref_vector_free(y, d), ddpm_ref_vector_free(probe, 2), ddpm_ref_vector_free(base, 3);
+    free(z);
+    return ddpm_fail(e, DDPM_EINTERNAL, "oracle: out of memory for %zu values", d);
+  }
+  static const int unit[5][4] = {{0, 0, 0, 0}, {1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0},
+                                 {0, 0, 0, 1}};
+  probe_step(m, k, unit[0], y, z, probe, base[0], base[1]);
+  probe_step(m, k, unit[1], y, z, probe, L->a, L->a_pred);
+  probe_step(m, k, unit[2], y, z, probe, L->b, L->b_pred);
+  probe_step(m, k, unit[3], y, z, probe, L->e, base[2]);
+  probe_step(m, k, unit[4], y, z, probe, L->c, base[2]);
+  L->noise = c->noise;
+  mpfr_sub(L->a, L->a, base[0], MPFR_RNDN);
+  mpfr_sub(L->b, L->b, base[0], MPFR_RNDN);
+  mpfr_sub(L->e, L->e, base[0], MPFR_RNDN);
+  mpfr_sub(L->c, L->c, base[0], MPFR_RNDN);
+  mpfr_sub(L->a_pred, L->a_pred, base[1], MPFR_RNDN);
+  mpfr_sub(L->b_pred, L->b_pred, base[1], MPFR_RNDN);
+  L->two_stage = c->run->sampler.kind == DDPM_SAMPLER_PF_HEUN && c->p > 0;
+  if (!L->noise) mpfr_set_zero(L->c, 1);
+  if (!L->two_stage) {
+    mpfr_set_zero(L->e, 1), mpfr_set_zero(L->a_pred, 1), mpfr_set_zero(L->b_pred, 1);
+  }
+  ddpm_ref_vector_free(y, d), ddpm_ref_vector_free(probe, 2), ddpm_ref_vector_free(base, 3);
+  free(z);
+  return DDPM_OK;
 }
 
 long long ddpm_ref_sampler_row(const ddpm_ref_sampler *m) { return m->k; }

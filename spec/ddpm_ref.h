@@ -144,4 +144,23 @@ mpfr_t *ddpm_ref_sampler_state(const ddpm_ref_sampler *s);
 int ddpm_ref_sampler_apply(ddpm_ref_sampler *s, long long k, mpfr_t *y, const double *z);
 void ddpm_ref_sampler_free(ddpm_ref_sampler *s);
 
+/* Step k as a formula in its inputs. Every step of spec/maths.md section 4
+ * is linear in the state Y_t, the score s = s_t(Y_t) (after --score-error)
+ * and the draw Z; pf-heun with p > 0 also in its corrector's score
+ * s2 = s_p(Ytilde) at the predictor Ytilde = a_pred Y_t + b_pred s:
+ *
+ *     Y_p = a Y_t + b s + e s2 + c Z
+ *
+ * (two_stage = 0: e = a_pred = b_pred = 0; noise = 0: c = 0). For
+ * ref/rates_gmm.c, whose scores are not affine in the state: the oracle's
+ * own step evaluated with the score replaced by unit probe values, so the
+ * coefficients and the last-step convention are the oracle's, exact in the
+ * reals, at the sampler's precision. The sampler's rows are untouched. */
+typedef struct {
+  mpfr_t a, b, e, c, a_pred, b_pred; /* initialised by the caller */
+  int noise, two_stage;
+} ddpm_ref_step_linear;
+int ddpm_ref_sampler_linear(ddpm_ref_sampler *s, long long k, ddpm_ref_step_linear *L,
+                            ddpm_err *e);
+
 #endif

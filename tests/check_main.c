@@ -54,6 +54,7 @@ int main(void)
   srunner_add_suite(sr, emu_sampler_suite());
   srunner_add_suite(sr, audit_suite());
   srunner_add_suite(sr, rates_suite());
+  srunner_add_suite(sr, rates_gmm_suite());
   srunner_add_suite(sr, trace_suite());
   srunner_add_suite(sr, bad_input_suite());
   srunner_add_suite(sr, determinism_suite());

@@ -29,7 +29,9 @@ static void setup_once(void)
     {"same3.json", "{\"components\": [{\"mean\": [1, 1, 1], \"var\": [4, 4, 4]}]}"},
     {"unit3.json", "{\"components\": [{\"mean\": [3, -1, 0.25], \"var\": [1, 1, 1]}]}"},
     {"gmm2.json", "{\"components\": [{\"mean\": [0], \"var\": [1]}, {\"mean\": [2], "
-                  "\"var\": [1]}]}"}};
+                  "\"var\": [1]}]}"},
+    {"gmm2d.json", "{\"components\": [{\"mean\": [0, 1], \"var\": [1, 1]}, {\"mean\": "
+                   "[2, 0], \"var\": [1, 2]}]}"}};
   for (size_t q = 0; q < sizeof files / sizeof files[0]; q++) {
     char path[128];
     snprintf(path, sizeof path, "%s/%s", scratch, files[q][0]);
@@ -550,7 +552,13 @@ END_TEST
 /* (e) Bad input: exit 2, one line naming the parameter, nothing written. */
 static const char *const bad[][2] = {
   {"--schedule li-yan --T 100", "--target"},
-  {"--target gmm:gmm2.json --T 100", "--target"},
+  {"--target gmm:gmm2.json --T 100 --method exact", "--method"},
+  {"--target gmm:gmm2d.json --T 100", "--target"},
+  {"--target gauss:d=2 --T 100 --method quadrature", "--target"},
+  {"--target gmm:gmm2.json --T 100 --method simpson", "--method"},
+  {"--target gmm:gmm2.json --T 100 --quad-h 0", "--quad-h"},
+  {"--target gmm:gmm2.json --T 100 --quad-tol -1", "--quad-tol"},
+  {"--target gmm:gmm2.json --schedule linear:T=100 --quad-h 0.5", "--quad-h"},
   {"--target gauss:d=1 --T 1", "--T"},
   {"--target gauss:d=1 --T 100,,200", "--T"},
   {"--target gauss:d=1 --T 100,abc", "--T"},

@@ -25,6 +25,7 @@ Suite *audit_suite(void);
 Suite *rates_suite(void);
 Suite *bad_input_suite(void);
 Suite *determinism_suite(void);
+Suite *rates_gmm_suite(void);
 
 /* The Python with mpmath and numpy (Debian's), for the independent oracles. */
 const char *test_python(void);
