@@ -35,19 +35,29 @@ static void tv_text(char *buf, size_t size, const ddpm_rates_dist *d, int digits
   else mpfr_snprintf(buf, size, "[%.*Re, %.*Re]", digits / 3, d->tv_lo, digits / 3, d->tv_hi);
 }
 
+/* A slope to 4 decimals, or "n/a" when a distance is not computed (W2 of a
+ * mixture), where printf would write "nan". */
+static const char *slope_text(char buf[32], double slope)
+{
+  if (isnan(slope)) return "n/a";
+  snprintf(buf, 32, "%.4f", slope);
+  return buf;
+}
+
 static void print_slopes(const rates_job *job, FILE *f)
 {
   double s[RATES_NQ];
+  char buf[32];
   for (int i = 0; job->nT > 1 && i < job->nd; i++) {
     rates_slopes_in_T(job, i, s);
     fprintf(f, "  slope in T (log-log least squares, d = %lld):", job->d[i]);
-    for (int k = 0; k < RATES_NQ; k++) fprintf(f, " %s %.4f", labels[k], s[k]);
+    for (int k = 0; k < RATES_NQ; k++) fprintf(f, " %s %s", labels[k], slope_text(buf, s[k]));
     fputc('\n', f);
   }
   for (int q = 0; job->nd > 1 && q < job->nT; q++) {
     rates_slopes_in_d(job, q, s);
     fprintf(f, "  slope in d (T = %lld):", job->T[q]);
-    for (int k = 0; k < RATES_NQ; k++) fprintf(f, " %s %.4f", labels[k], s[k]);
+    for (int k = 0; k < RATES_NQ; k++) fprintf(f, " %s %s", labels[k], slope_text(buf, s[k]));
     fputc('\n', f);
   }
 }
@@ -237,19 +247,20 @@ static int write_json(const rates_job *job, const outdir *od, ddpm_err *e)
 static void md_slopes(FILE *f, const rates_job *job)
 {
   double s[RATES_NQ];
+  char buf[32];
   if (job->nT < 2 && job->nd < 2) return;
   fprintf(f, "\n## Log-log slopes (least squares)\n\n| fit | KL(out\\|\\|ref) | KL(ref\\|\\|out) "
              "| W2 | H2 | TV |\n|---|---:|---:|---:|---:|---:|\n");
   for (int i = 0; job->nT > 1 && i < job->nd; i++) {
     rates_slopes_in_T(job, i, s);
     fprintf(f, "| in T, d = %lld |", job->d[i]);
-    for (int k = 0; k < RATES_NQ; k++) fprintf(f, " %.4f |", s[k]);
+    for (int k = 0; k < RATES_NQ; k++) fprintf(f, " %s |", slope_text(buf, s[k]));
     fputc('\n', f);
   }
   for (int q = 0; job->nd > 1 && q < job->nT; q++) {
     rates_slopes_in_d(job, q, s);
     fprintf(f, "| in d, T = %lld |", job->T[q]);
-    for (int k = 0; k < RATES_NQ; k++) fprintf(f, " %.4f |", s[k]);
+    for (int k = 0; k < RATES_NQ; k++) fprintf(f, " %s |", slope_text(buf, s[k]));
     fputc('\n', f);
   }
 }
