@@ -60,7 +60,7 @@ void ddpm_ref_jump(const ddpm_ref_schedule *s, long long t, long long p, mpfr_t 
                    mpfr_t alpha_jump);
 
 /* z <- the Gaussian draw j of (seed, sample i, draw r), correctly rounded to
- * nearest at z's precision (Ziv's strategy on MPFI enclosures). */
+ * nearest at z's precision (Ziv's strategy with an a-priori error bound). */
 void ddpm_ref_gaussian(mpfr_t z, uint64_t seed, uint64_t i, uint32_t r, uint32_t j);
 
 /* row[0 .. n d - 1] <- draw r of the run as the oracle uses it: from the
