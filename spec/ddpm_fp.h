@@ -128,6 +128,12 @@ void ddpm_fp_jump(const ddpm_fp_schedule *s, long long t, long long p, double *b
  * addressed Philox stream, with glibc's log, sqrt, cos and sin. */
 void ddpm_fp_gaussians(uint64_t seed, uint64_t i, uint32_t r, long long d, double *z);
 
+/* u1[l], u2[l] <- ddpm_noise_words(seed, i, r, 2 (first + l)) for l = 0 ..
+ * DDPM_FP_PHILOX_LANES - 1 (the pairs first, first + 1, ...), in SIMD lanes. */
+#define DDPM_FP_PHILOX_LANES 8
+void ddpm_fp_noise_words_lanes(uint64_t seed, uint64_t i, uint32_t r, uint32_t first,
+                               uint64_t *u1, uint64_t *u2);
+
 /* The schedule at one time t, as the score needs it. */
 typedef struct {
   double abar, oma, sqrt_abar, sqrt_oma; /* abar_t, 1 - abar_t and their roots */
