@@ -40,35 +40,56 @@ void ddpm_fp_target_free(ddpm_fp_target *tg)
   tg->log_pi = tg->mean = tg->var = NULL;
 }
 
-/* One component's mean and variance at time t, coordinate j. */
-static inline void marginal(const ddpm_fp_time *at, double mu, double s2, double *m, double *v)
+int ddpm_fp_marginal_alloc(const ddpm_fp_target *tg, ddpm_fp_marginal *mg)
 {
-  *m = at->sqrt_abar * mu;
-  *v = at->abar * s2 + at->oma;
+  const size_t len = (size_t)(tg->K * tg->d);
+  mg->m = malloc(len * sizeof *mg->m);
+  mg->v = malloc(len * sizeof *mg->v);
+  mg->log_v = malloc(len * sizeof *mg->log_v);
+  if (mg->m && mg->v && mg->log_v) return DDPM_OK;
+  ddpm_fp_marginal_free(mg);
+  return DDPM_EINTERNAL;
 }
 
-void ddpm_fp_target_score(const ddpm_fp_target *tg, const ddpm_fp_time *at, const double *x,
-                          double *s, double *resp)
+void ddpm_fp_marginal_free(ddpm_fp_marginal *mg)
+{
+  free(mg->m);
+  free(mg->v);
+  free(mg->log_v);
+  mg->m = mg->v = mg->log_v = NULL;
+}
+
+/* The same operations, in the same order, as the score once did per sample
+ * and coordinate (ref/emu_sampler.c mirrors them): hoisting them out of the
+ * sample loop leaves every value bit for bit as it was. */
+void ddpm_fp_marginal_at(const ddpm_fp_target *tg, const ddpm_fp_time *at,
+                         ddpm_fp_marginal *mg)
+{
+  for (long long q = 0; q < tg->K * tg->d; q++) {
+    mg->m[q] = at->sqrt_abar * tg->mean[q];
+    mg->v[q] = at->abar * tg->var[q] + at->oma;
+    if (tg->K > 1) mg->log_v[q] = log(mg->v[q]);
+  }
+}
+
+void ddpm_fp_target_score(const ddpm_fp_target *tg, const ddpm_fp_marginal *mg,
+                          const double *x, double *s, double *resp)
 {
   const long long K = tg->K, d = tg->d;
   if (K == 1) { /* r_1 = 1: no log-sum-exp needed */
-    for (long long j = 0; j < d; j++) {
-      double m, v;
-      marginal(at, tg->mean[j], tg->var[j], &m, &v);
-      s[j] = (m - x[j]) / v;
-    }
+    const double *m = mg->m, *v = mg->v;
+    #pragma omp simd /* elementwise: SIMD gives the scalar loop's values */
+    for (long long j = 0; j < d; j++) s[j] = (m[j] - x[j]) / v[j];
     return;
   }
   /* l_k = log pi_k - 1/2 sum_j (log v + (x - m)^2 / v), then softmax */
   double lmax = -INFINITY;
   for (long long k = 0; k < K; k++) {
-    const double *mu = tg->mean + k * d, *s2 = tg->var + k * d;
+    const double *m = mg->m + k * d, *v = mg->v + k * d, *log_v = mg->log_v + k * d;
     double acc = 0.0;
-    for (long long j = 0; j < d; j++) {
-      double m, v;
-      marginal(at, mu[j], s2[j], &m, &v);
-      double dx = x[j] - m;
-      acc += log(v) + dx * dx / v;
+    for (long long j = 0; j < d; j++) { /* a sum in this order: not reassociated */
+      double dx = x[j] - m[j];
+      acc += log_v[j] + dx * dx / v[j];
     }
     resp[k] = tg->log_pi[k] - 0.5 * acc;
     if (resp[k] > lmax) lmax = resp[k];
@@ -80,13 +101,10 @@ void ddpm_fp_target_score(const ddpm_fp_target *tg, const ddpm_fp_time *at, cons
   }
   for (long long j = 0; j < d; j++) s[j] = 0.0;
   for (long long k = 0; k < K; k++) {
-    const double *mu = tg->mean + k * d, *s2 = tg->var + k * d;
+    const double *m = mg->m + k * d, *v = mg->v + k * d;
     double r = resp[k] / total;
-    for (long long j = 0; j < d; j++) {
-      double m, v;
-      marginal(at, mu[j], s2[j], &m, &v);
-      s[j] += r * ((m - x[j]) / v);
-    }
+    #pragma omp simd /* elementwise across j: the same values as the scalar loop */
+    for (long long j = 0; j < d; j++) s[j] += r * ((m[j] - x[j]) / v[j]);
   }
 }
 

@@ -150,10 +150,23 @@ typedef struct {
 int ddpm_fp_target_init(const ddpm_spec *spec, ddpm_fp_target *tg, ddpm_err *e);
 void ddpm_fp_target_free(ddpm_fp_target *tg);
 
-/* Exact score of the forward marginal at time t: s[j] = d/dx_j log p_t(x),
- * responsibilities by log-sum-exp; resp is scratch of K doubles. */
-void ddpm_fp_target_score(const ddpm_fp_target *tg, const ddpm_fp_time *at, const double *x,
-                          double *s, double *resp);
+/* The forward marginal of the target at one time t, K x d component-major:
+ * means m = sqrt(abar_t) mu, variances v = abar_t s2 + (1 - abar_t) and (K > 1)
+ * their logarithms. Computed once per step and shared by every sample. */
+typedef struct {
+  double *m, *v, *log_v;
+} ddpm_fp_marginal;
+
+int ddpm_fp_marginal_alloc(const ddpm_fp_target *tg, ddpm_fp_marginal *mg);
+void ddpm_fp_marginal_free(ddpm_fp_marginal *mg);
+void ddpm_fp_marginal_at(const ddpm_fp_target *tg, const ddpm_fp_time *at,
+                         ddpm_fp_marginal *mg);
+
+/* Exact score of the forward marginal mg (ddpm_fp_marginal_at):
+ * s[j] = d/dx_j log p_t(x), responsibilities by log-sum-exp; resp is scratch
+ * of K doubles. */
+void ddpm_fp_target_score(const ddpm_fp_target *tg, const ddpm_fp_marginal *mg,
+                          const double *x, double *s, double *resp);
 
 /* --score-error applied to a score vector: s + B, or s (1 + R). */
 void ddpm_fp_score_perturb(const ddpm_run *run, long long d, double *s);
