@@ -136,8 +136,8 @@ static void moments(const double *x, size_t len, double *m1, double *m2, double 
   *m1 = a / (double)len, *m2 = b / (double)len, *m4 = c / (double)len;
 }
 
-/* One fast-path workload against NumPy; returns 1-thread elem-steps/s. */
-static double bench_workload(const char *label, const char *target, double *out)
+/* One fast-path workload against NumPy. */
+static void bench_workload(const char *label, const char *target, double *out)
 {
   ddpm_run run;
   make_run(&run, T_FAST, target, N_FAST);
@@ -171,17 +171,35 @@ static double bench_workload(const char *label, const char *target, double *out)
   int agree = fabs(m1 - np_m1) <= 6 * se1 && fabs(m2 - np_m2) <= 6 * se2;
   printf("  same law: mean %.4f vs NumPy %.4f, E x^2 %.4f vs %.4f: %s\n", m1, np_m1, m2, np_m2,
          agree ? "agree within 6 standard errors" : "DIFFER (the baseline is wrong)");
-  return r1;
 }
 
-static void bench_rng(double r_fp)
+/* The sampler and its RNG-only loop timed alternately, so that a change in
+ * the machine's load between them does not masquerade as a ratio. */
+static void bench_rng(double *out)
 {
   ddpm_run run;
   make_run(&run, T_FAST, "gauss:d=64", N_FAST);
-  double t = time_rng(&run);
-  double r = elem_steps(&run) / t;
+  double t_rng = INFINITY, t_fp = INFINITY;
+  for (int r = 0; r < REPEATS; r++) {
+    t_rng = fmin(t_rng, time_rng(&run));
+    t_fp = fmin(t_fp, time_fp(&run, 1, out));
+  }
   printf("RNG only (the same %lld x %d x 64 normals, nothing else), 1 thread: %9.3g "
-         "normals/s; sampler / RNG time = %.2f\n", N_FAST, T_FAST, r, r / r_fp);
+         "normals/s; sampler / RNG time = %.2f (sampler %.3f s, RNG %.3f s)\n", N_FAST, T_FAST,
+         elem_steps(&run) / t_rng, t_fp / t_rng, t_fp, t_rng);
+}
+
+/* The load average: the machine may be shared, and the timings say so. */
+static void print_load(const char *when)
+{
+  char line[128] = "unknown";
+  FILE *f = fopen("/proc/loadavg", "r");
+  if (f) {
+    if (!fgets(line, sizeof line, f)) snprintf(line, sizeof line, "unknown");
+    fclose(f);
+  }
+  line[strcspn(line, "\n")] = '\0';
+  printf("load average %s: %s\n", when, line);
 }
 
 static int discard_ref(void *ctx, long long k, long long i, long long j, mpfr_srcptr v)
@@ -276,12 +294,14 @@ int main(int argc, char **argv)
   snprintf(gmm, sizeof gmm, "gmm:%s/gmm_k8_d16.json", bench_dir);
   printf("ddpmref %s bench: DDPM var=beta, linear schedule; %d cores; best of %d runs\n",
          DDPM_VERSION, omp_get_num_procs(), REPEATS);
+  print_load("before");
   double *out = malloc((size_t)N_FAST * 64 * sizeof *out);
-  double r_gauss = bench_workload("gauss:d=64", "gauss:d=64", out);
+  bench_workload("gauss:d=64", "gauss:d=64", out);
   bench_workload("GMM K = 8, d = 16 (tests/bench/gmm_k8_d16.json)", gmm, out);
+  bench_rng(out);
   free(out);
-  bench_rng(r_gauss);
   bench_oracle();
   bench_memory();
+  print_load("after");
   return 0;
 }
