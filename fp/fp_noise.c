@@ -10,7 +10,9 @@
 
 static double uniform_from_word(uint64_t u)
 {
-  return (double)u * 0x1p-53 + 0x1p-54;
+  /* u < 2^53 converts exactly either way; through int64_t it is one
+   * instruction (cvtsi2sd), where uint64_t -> double needs a branch */
+  return (double)(int64_t)u * 0x1p-53 + 0x1p-54;
 }
 
 #define TWO_PI 0x1.921fb54442d18p+2 /* 2 pi rounded to nearest */

@@ -9,8 +9,8 @@
  * ten rounds side by side over struct-of-arrays counters; the inner loops have
  * no dependence between lanes and the compiler turns them into SIMD (32x32 ->
  * 64-bit products are pmuludq / vpmuludq). On x86-64 an AVX2 clone is built
- * beside the baseline one and picked at load time (target_clones); elsewhere
- * the portable loop is all there is. Integer arithmetic only: every clone
+ * beside the baseline one and picked at load time (DDPM_FP_SIMD_CLONES);
+ * elsewhere the portable loop is all there is. Integer arithmetic only: every clone
  * gives the same words, which tests/check_philox.c compares with the proved
  * ddpm_noise_words. */
 #include "ddpm_fp.h"
@@ -18,13 +18,7 @@
 
 #define L DDPM_FP_PHILOX_LANES
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define LANES_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define LANES_CLONES
-#endif
-
-LANES_CLONES
+DDPM_FP_SIMD_CLONES
 void ddpm_fp_noise_words_lanes(uint64_t seed, uint64_t i, uint32_t r, uint32_t first,
                                uint64_t *u1, uint64_t *u2)
 {

@@ -43,20 +43,17 @@ void ddpm_fp_target_free(ddpm_fp_target *tg)
 int ddpm_fp_marginal_alloc(const ddpm_fp_target *tg, ddpm_fp_marginal *mg)
 {
   const size_t len = (size_t)(tg->K * tg->d);
-  mg->m = malloc(len * sizeof *mg->m);
-  mg->v = malloc(len * sizeof *mg->v);
-  mg->log_v = malloc(len * sizeof *mg->log_v);
-  if (mg->m && mg->v && mg->log_v) return DDPM_OK;
-  ddpm_fp_marginal_free(mg);
-  return DDPM_EINTERNAL;
+  mg->m = malloc(6 * len * sizeof *mg->m); /* one block for the six tables */
+  if (!mg->m) return DDPM_EINTERNAL;
+  mg->v = mg->m + len, mg->log_v = mg->m + 2 * len;
+  mg->m_jk = mg->m + 3 * len, mg->v_jk = mg->m + 4 * len, mg->log_v_jk = mg->m + 5 * len;
+  return DDPM_OK;
 }
 
 void ddpm_fp_marginal_free(ddpm_fp_marginal *mg)
 {
   free(mg->m);
-  free(mg->v);
-  free(mg->log_v);
-  mg->m = mg->v = mg->log_v = NULL;
+  mg->m = mg->v = mg->log_v = mg->m_jk = mg->v_jk = mg->log_v_jk = NULL;
 }
 
 /* The same operations, in the same order, as the score once did per sample
@@ -65,13 +62,17 @@ void ddpm_fp_marginal_free(ddpm_fp_marginal *mg)
 void ddpm_fp_marginal_at(const ddpm_fp_target *tg, const ddpm_fp_time *at,
                          ddpm_fp_marginal *mg)
 {
-  for (long long q = 0; q < tg->K * tg->d; q++) {
-    mg->m[q] = at->sqrt_abar * tg->mean[q];
-    mg->v[q] = at->abar * tg->var[q] + at->oma;
-    if (tg->K > 1) mg->log_v[q] = log(mg->v[q]);
-  }
+  const long long K = tg->K, d = tg->d;
+  for (long long k = 0; k < K; k++)
+    for (long long j = 0; j < d; j++) {
+      long long q = k * d + j, t = j * K + k;
+      mg->m[q] = mg->m_jk[t] = at->sqrt_abar * tg->mean[q];
+      mg->v[q] = mg->v_jk[t] = at->abar * tg->var[q] + at->oma;
+      if (K > 1) mg->log_v[q] = mg->log_v_jk[t] = log(mg->v[q]);
+    }
 }
 
+DDPM_FP_SIMD_CLONES
 void ddpm_fp_target_score(const ddpm_fp_target *tg, const ddpm_fp_marginal *mg,
                           const double *x, double *s, double *resp)
 {
@@ -82,16 +83,22 @@ void ddpm_fp_target_score(const ddpm_fp_target *tg, const ddpm_fp_marginal *mg,
     for (long long j = 0; j < d; j++) s[j] = (m[j] - x[j]) / v[j];
     return;
   }
-  /* l_k = log pi_k - 1/2 sum_j (log v + (x - m)^2 / v), then softmax */
+  /* l_k = log pi_k - 1/2 sum_j (log v + (x - m)^2 / v), then softmax. Each
+   * component's sum runs over j in order (no reassociation); the components
+   * advance side by side, in SIMD lanes over the j-major tables. */
+  for (long long k = 0; k < K; k++) resp[k] = 0.0;
+  for (long long j = 0; j < d; j++) {
+    const double xj = x[j];
+    const double *m = mg->m_jk + j * K, *v = mg->v_jk + j * K, *log_v = mg->log_v_jk + j * K;
+    #pragma omp simd
+    for (long long k = 0; k < K; k++) {
+      double dx = xj - m[k];
+      resp[k] += log_v[k] + dx * dx / v[k];
+    }
+  }
   double lmax = -INFINITY;
   for (long long k = 0; k < K; k++) {
-    const double *m = mg->m + k * d, *v = mg->v + k * d, *log_v = mg->log_v + k * d;
-    double acc = 0.0;
-    for (long long j = 0; j < d; j++) { /* a sum in this order: not reassociated */
-      double dx = x[j] - m[j];
-      acc += log_v[j] + dx * dx / v[j];
-    }
-    resp[k] = tg->log_pi[k] - 0.5 * acc;
+    resp[k] = tg->log_pi[k] - 0.5 * resp[k];
     if (resp[k] > lmax) lmax = resp[k];
   }
   double total = 0.0;

@@ -128,6 +128,17 @@ void ddpm_fp_jump(const ddpm_fp_schedule *s, long long t, long long p, double *b
  * addressed Philox stream, with glibc's log, sqrt, cos and sin. */
 void ddpm_fp_gaussians(uint64_t seed, uint64_t i, uint32_t r, long long d, double *z);
 
+/* The fast path's SIMD loops are built twice on x86-64 with GCC, for the
+ * baseline (SSE2) and for AVX2, and the dynamic loader picks one
+ * (target_clones). Both give the same values: the clones differ only in
+ * vector width, every operation is IEEE-rounded (no FMA: AVX2 does not imply
+ * it, and -ffp-contract=off), and no sum is reassociated. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define DDPM_FP_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define DDPM_FP_SIMD_CLONES
+#endif
+
 /* u1[l], u2[l] <- ddpm_noise_words(seed, i, r, 2 (first + l)) for l = 0 ..
  * DDPM_FP_PHILOX_LANES - 1 (the pairs first, first + 1, ...), in SIMD lanes. */
 #define DDPM_FP_PHILOX_LANES 8
@@ -150,11 +161,13 @@ typedef struct {
 int ddpm_fp_target_init(const ddpm_spec *spec, ddpm_fp_target *tg, ddpm_err *e);
 void ddpm_fp_target_free(ddpm_fp_target *tg);
 
-/* The forward marginal of the target at one time t, K x d component-major:
- * means m = sqrt(abar_t) mu, variances v = abar_t s2 + (1 - abar_t) and (K > 1)
- * their logarithms. Computed once per step and shared by every sample. */
+/* The forward marginal of the target at one time t: means m = sqrt(abar_t) mu,
+ * variances v = abar_t s2 + (1 - abar_t) and (K > 1) their logarithms, K x d
+ * component-major, and again d x K coordinate-major (the *_jk tables, for
+ * SIMD over components). Computed once per step, shared by every sample. */
 typedef struct {
   double *m, *v, *log_v;
+  double *m_jk, *v_jk, *log_v_jk;
 } ddpm_fp_marginal;
 
 int ddpm_fp_marginal_alloc(const ddpm_fp_target *tg, ddpm_fp_marginal *mg);
