@@ -4,23 +4,28 @@
  *   (z_c, z_s) = sqrt(-2 ln U1) (cos, sin)(2 pi U2),  U = (2u + 1) 2^-54 exact,
  * computed together: one logarithm, one square root, one mpfr_sin_cos.
  *
- * Ziv's strategy. At a working precision w > p (p = z's precision), each
- * operation below is done once, rounded to nearest (relative error <= u =
- * 2^-w), and the absolute error of the result is bounded a priori:
- *   2 pi:    P = RN(pi) 2,            |P - 2 pi| <= 2 pi u
- *   radius:  r = RN(sqrt(-2 RN(ln U1))) = r* (1 + eta), |eta| <= (1 + u)^2 - 1 <= 3u
- *            (the square root halves ln's relative error; -2 L is exact)
- *   angle:   a = RN(P U2),             |a - 2 pi U2| <= 2 pi U2 (3u) < 19u
- *   c, s:    RN(cos a), RN(sin a),     |c - cos(2 pi U2)| <= u + 19u = 20u (|cos'| <= 1)
- *   z = RN(r c): |z - r* c*| <= r 20u + |c*| r* 3u + u |r c| <= 26u r  (r* <= 1.01 r)
- * so E = 2^(6-w) r (64u r) bounds |z - z*| with room to spare. When z - E
- * (rounded down) and z + E (rounded up) round to the same p-bit number, so
- * does z*, by monotonicity of rounding; otherwise w grows by half and the
- * pair is recomputed. z* is never a p-bit number or a midpoint (it is
- * transcendental: cos(2 pi U2) != 0 for these U2), so the loop ends. Before
- * issue 8 the same draws were enclosed in MPFI intervals, two to four MPFR
- * calls per function and every variable allocated per draw; the values are the
- * same (the correctly rounded ones), three to four times faster. */
+ * Ziv's strategy. At a working precision w > p (p = z's precision, w >= 64
+ * so that U is exact), each operation below is done once, rounded to nearest
+ * (relative error <= u = 2^-w), and the absolute error of the result is
+ * bounded a priori:
+ *   2 pi:    P = 2 RN(pi),            |P - 2 pi| <= 2 pi u
+ *   angle:   a = RN(P U2),            |a - 2 pi U2| <= 2 pi (2u + u^2) < 13u
+ *   c, s:    RN(cos a), RN(sin a),    |c - cos(2 pi U2)| <= u + 13u = 14u (|cos'| <= 1)
+ *   radius:  r = RN(sqrt(-2 RN(ln U1))) = r* (1 + eta), |eta| <= (1 + u/2)(1 + u) - 1
+ *            < 1.6u (the square root halves ln's relative error; -2 L is exact)
+ *   z = RN(r c): |r c - r* c*| <= |r - r*| |c| + r* |c - c*| <= 15.7u r*, and the
+ *            rounding adds <= 1.01u r*: |z - z*| <= 17u r* < 18u r
+ * so E = 2^(5-w) r (32u r) bounds |z - z*|. When z - E (rounded down) and
+ * z + E (rounded up) round to the same p-bit number, so does z*, by
+ * monotonicity of rounding. The first try is at w = max(p + 11, 64), where one
+ * MPFR limb holds binary64's draws: it decides about nine pairs in ten (the
+ * others are within about 2^-5 ulp of a rounding boundary); the second at
+ * p + 64; then w grows by half until decided. z* is never a p-bit number or
+ * a midpoint (it is transcendental: cos(2 pi U2) != 0 for these U2), so the
+ * loop ends. Before issue 8 the same draws were enclosed in MPFI intervals,
+ * two to four MPFR calls per function and every variable allocated per draw;
+ * the values are the same (the correctly rounded ones), five to six times
+ * faster. */
 #include "ddpm_philox.h"
 #include "ddpm_ref.h"
 
@@ -79,23 +84,41 @@ static void try_pair(draw_ctx *x, uint64_t u1, uint64_t u2, mpfr_t zc, mpfr_t zs
   if (*want_c && *want_s) mpfr_sin_cos(x->s, x->c, x->angle, MPFR_RNDN);
   else if (*want_c) mpfr_cos(x->c, x->angle, MPFR_RNDN);
   else mpfr_sin(x->s, x->angle, MPFR_RNDN);
-  mpfr_mul_2si(x->err, x->radius, 6 - (long)x->w, MPFR_RNDU); /* E = 2^(6-w) r, exact */
+  mpfr_mul_2si(x->err, x->radius, 5 - (long)x->w, MPFR_RNDU); /* E = 2^(5-w) r, exact */
   if (*want_c && decide(x, x->c, zc)) *want_c = 0;
   if (*want_s && decide(x, x->s, zs)) *want_s = 0;
 }
 
-/* The pair (zc, zs) of draws 2m, 2m + 1 (either may be NULL), both of
- * precision p; x is a context for p. */
-static void gaussian_pair(draw_ctx *x, mpfr_t zc, mpfr_t zs, uint64_t seed, uint64_t i,
+/* The two first working precisions for output precision p. */
+typedef struct {
+  draw_ctx quick, sure;
+} draw_ctxs;
+
+static void ctxs_init(draw_ctxs *x, mpfr_prec_t p)
+{
+  ctx_init(&x->quick, p, p + 11 > 64 ? p + 11 : 64);
+  ctx_init(&x->sure, p, p + 64);
+}
+
+static void ctxs_clear(draw_ctxs *x)
+{
+  ctx_clear(&x->quick);
+  ctx_clear(&x->sure);
+}
+
+/* The pair (zc, zs) of draws 2m, 2m + 1 (either may be NULL), both of the
+ * precision x was made for. */
+static void gaussian_pair(draw_ctxs *x, mpfr_t zc, mpfr_t zs, uint64_t seed, uint64_t i,
                           uint32_t r, uint32_t m)
 {
   uint64_t u1, u2;
   ddpm_noise_words(seed, i, r, 2 * m, &u1, &u2);
   int want_c = zc != NULL, want_s = zs != NULL;
-  try_pair(x, u1, u2, zc, zs, &want_c, &want_s);
-  for (mpfr_prec_t w = x->w + x->w / 2; want_c || want_s; w += w / 2) { /* rare */
+  try_pair(&x->quick, u1, u2, zc, zs, &want_c, &want_s);
+  if (want_c || want_s) try_pair(&x->sure, u1, u2, zc, zs, &want_c, &want_s);
+  for (mpfr_prec_t w = x->sure.w + x->sure.w / 2; want_c || want_s; w += w / 2) { /* rare */
     draw_ctx wider;
-    ctx_init(&wider, mpfr_get_prec(x->hi_p), w);
+    ctx_init(&wider, mpfr_get_prec(x->sure.hi_p), w);
     try_pair(&wider, u1, u2, zc, zs, &want_c, &want_s);
     ctx_clear(&wider);
   }
@@ -103,10 +126,10 @@ static void gaussian_pair(draw_ctx *x, mpfr_t zc, mpfr_t zs, uint64_t seed, uint
 
 void ddpm_ref_gaussian(mpfr_t z, uint64_t seed, uint64_t i, uint32_t r, uint32_t j)
 {
-  draw_ctx x;
-  ctx_init(&x, mpfr_get_prec(z), mpfr_get_prec(z) + 64);
+  draw_ctxs x;
+  ctxs_init(&x, mpfr_get_prec(z));
   gaussian_pair(&x, j & 1u ? NULL : z, j & 1u ? z : NULL, seed, i, r, j / 2u);
-  ctx_clear(&x);
+  ctxs_clear(&x);
 }
 
 int ddpm_ref_draws(ddpm_draw_files *f, long long r, double *row, ddpm_err *e)
@@ -118,8 +141,8 @@ int ddpm_ref_draws(ddpm_draw_files *f, long long r, double *row, ddpm_err *e)
   const long long d = run->d;
   mpfr_t zc, zs;
   mpfr_inits2(53, zc, zs, (mpfr_ptr)0); /* binary64's precision; |z| < 40: no range issue */
-  draw_ctx x;
-  ctx_init(&x, 53, 53 + 64);
+  draw_ctxs x;
+  ctxs_init(&x, 53);
   for (long long i = 0; i < run->n; i++)
     for (long long j = 0; j < d; j += 2) { /* odd d: the last pair's sine is not drawn */
       int both = j + 1 < d;
@@ -128,7 +151,7 @@ int ddpm_ref_draws(ddpm_draw_files *f, long long r, double *row, ddpm_err *e)
       row[i * d + j] = mpfr_get_d(zc, MPFR_RNDN); /* exact */
       if (both) row[i * d + j + 1] = mpfr_get_d(zs, MPFR_RNDN);
     }
-  ctx_clear(&x);
+  ctxs_clear(&x);
   mpfr_clears(zc, zs, (mpfr_ptr)0);
   return DDPM_OK;
 }
