@@ -11,8 +11,11 @@
  *   - the RNG-only loop (the sampler's normals and nothing else), the ratio;
  *   - the oracle's microseconds per elem-step at 128, 256 and 1024 bits against
  *     mpmath at the same precision (tests/bench/mpmath_ddpm.py), the ratio;
- *   - peak resident memory of the fast path (getrusage, in a child process per
+ *   - peak resident memory of the fast path (getrusage, in a fresh process per
  *     configuration) against n d, for two T.
+ * One-thread figures are per CPU second (see span below), so that they mean
+ * something on a shared machine; the load average is printed before and
+ * after.
  * Usage: bench_ddpmref [PYTHON [BENCH_DIR]], defaults /usr/bin/python3 and
  * tests/bench (the Makefile runs it from the source tree). */
 #include <math.h>
@@ -33,12 +36,37 @@
 
 static const char *python = "/usr/bin/python3", *bench_dir = "tests/bench";
 
-static double now(void)
+/* Wall time and this process's CPU time (all threads). On a shared machine
+ * a one-thread run's CPU time leaves out the time it waited for a core, so
+ * one-thread rates and ratios are taken per CPU second; two-thread speed-ups
+ * can only be wall-time ratios, and cpu / wall shows how much of two cores
+ * the run actually got. */
+typedef struct {
+  double wall, cpu;
+} span;
+
+static double clock_s(clockid_t id)
 {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(id, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+
+static span span_now(void)
+{
+  span t = {clock_s(CLOCK_MONOTONIC), clock_s(CLOCK_PROCESS_CPUTIME_ID)};
+  return t;
+}
+
+/* best <- the smaller of each component of best and (now - start) */
+static void span_best(span *best, span start)
+{
+  span end = span_now();
+  best->wall = fmin(best->wall, end.wall - start.wall);
+  best->cpu = fmin(best->cpu, end.cpu - start.cpu);
+}
+
+static const span NO_SPAN = {INFINITY, INFINITY};
 
 static void die(const char *what, const char *msg)
 {
@@ -67,44 +95,43 @@ static double elem_steps(const ddpm_run *run)
   return (double)run->n * (double)run->d * (double)run->steps;
 }
 
-/* Best wall time of REPEATS fast-path runs; out receives the final samples. */
-static double time_fp(const ddpm_run *run, int threads, double *out)
+/* Best times of REPEATS fast-path runs; out receives the final samples. */
+static span time_fp(const ddpm_run *run, int threads, double *out)
 {
-  double best = INFINITY;
+  span best = NO_SPAN;
   for (int r = 0; r < REPEATS; r++) {
     ddpm_err e = {{0}};
-    double t0 = now();
+    span t0 = span_now();
     if (ddpm_fp_run(run, threads, NULL, out, &e) != DDPM_OK) die("fast path", e.msg);
-    double t = now() - t0;
-    if (t < best) best = t;
+    span_best(&best, t0);
   }
   return best;
 }
 
 /* The same normals the sampler draws (rows 0 .. T-1, every sample), nothing
  * else, one thread. */
-static double time_rng(const ddpm_run *run)
+static span time_rng(const ddpm_run *run)
 {
-  double best = INFINITY, sink = 0;
+  span best = NO_SPAN;
+  double sink = 0;
   double *z = malloc((size_t)run->d * sizeof *z);
   for (int r = 0; r < REPEATS; r++) {
-    double t0 = now();
+    span t0 = span_now();
     for (long long k = 0; k < run->steps; k++)
       for (long long i = 0; i < run->n; i++) {
         ddpm_fp_gaussians(run->seed, (uint64_t)i, (uint32_t)k, run->d, z);
         sink += z[0];
       }
-    double t = now() - t0;
-    if (t < best) best = t;
+    span_best(&best, t0);
   }
   free(z);
   if (sink == 12345.0) puts(""); /* keeps the draws alive */
   return best;
 }
 
-/* Runs a baseline script and reads "seconds=S elem_steps=E ..." from it;
- * rest receives the line's remainder. */
-static double run_script(const char *script, const char *args, double *steps, char *rest,
+/* Runs a baseline script and reads "seconds=S cpu_seconds=C elem_steps=E ..."
+ * from it; rest receives the line's remainder. */
+static span run_script(const char *script, const char *args, double *steps, char *rest,
                          size_t rest_len)
 {
   char cmd[1024], line[512];
@@ -115,14 +142,15 @@ static double run_script(const char *script, const char *args, double *steps, ch
   if (!p) die(script, "cannot start");
   char *got = fgets(line, sizeof line, p);
   int status = pclose(p);
-  double seconds;
+  span t;
   int used = 0;
-  if (!got || status != 0 || sscanf(line, "seconds=%lf elem_steps=%lf %n", &seconds, steps,
-                                     &used) != 2)
+  if (!got || status != 0 ||
+      sscanf(line, "seconds=%lf cpu_seconds=%lf elem_steps=%lf %n", &t.wall, &t.cpu, steps,
+             &used) != 3)
     die(cmd, "no timing line");
   snprintf(rest, rest_len, "%s", line + used);
   rest[strcspn(rest, "\n")] = '\0';
-  return seconds;
+  return t;
 }
 
 /* Mean, second and fourth moments of the n d final coordinates. */
@@ -141,22 +169,24 @@ static void bench_workload(const char *label, const char *target, double *out)
 {
   ddpm_run run;
   make_run(&run, T_FAST, target, N_FAST);
-  double t1 = time_fp(&run, 1, out), t2 = time_fp(&run, 2, out);
-  double r1 = elem_steps(&run) / t1, r2 = elem_steps(&run) / t2;
+  span t1 = time_fp(&run, 1, out), t2 = time_fp(&run, 2, out);
+  double r1 = elem_steps(&run) / t1.cpu;
   printf("%s: n = %lld, d = %lld, T = %d\n", label, run.n, run.d, T_FAST);
-  printf("  fast path, 1 thread : %7.3f s  %9.3g elem-steps/s\n", t1, r1);
-  printf("  fast path, 2 threads: %7.3f s  %9.3g elem-steps/s  (%.2fx one thread)\n", t2, r2,
-         t1 / t2);
+  printf("  fast path, 1 thread : %9.3g elem-steps per CPU second (%.3f s CPU, %.3f s wall)\n",
+         r1, t1.cpu, t1.wall);
+  printf("  fast path, 2 threads: %9.3g elem-steps/s wall (%.3f s); speed-up over 1 thread "
+         "%.2fx (wall); cores obtained %.2f (cpu / wall)\n", elem_steps(&run) / t2.wall,
+         t2.wall, t1.wall / t2.wall, t2.cpu / t2.wall);
 
   char args[512], rest[256];
   double np_steps, np_m1, np_m2;
   snprintf(args, sizeof args, "--target %s --n %lld --T %d", target, N_FAST, T_NUMPY);
-  double t_np = run_script("numpy_ddpm.py", args, &np_steps, rest, sizeof rest);
+  span t_np = run_script("numpy_ddpm.py", args, &np_steps, rest, sizeof rest);
   if (sscanf(rest, "mean=%lf second_moment=%lf", &np_m1, &np_m2) != 2)
     die("numpy_ddpm.py", "no moments");
-  double r_np = np_steps / t_np;
-  printf("  NumPy float64 (T = %d), 1 thread: %9.3g elem-steps/s; fast path / NumPy = "
-         "%.1fx (1 thread), %.1fx (2 threads)\n", T_NUMPY, r_np, r1 / r_np, r2 / r_np);
+  double r_np = np_steps / t_np.cpu;
+  printf("  NumPy float64 (T = %d), 1 thread: %9.3g elem-steps per CPU second (%.3f s wall); "
+         "fast path / NumPy = %.2fx\n", T_NUMPY, r_np, t_np.wall, r1 / r_np);
 
   /* Same law? The fast path on NumPy's configuration; coordinates of one
    * sample may be dependent (mixture), so the standard errors count n. */
@@ -179,14 +209,14 @@ static void bench_rng(double *out)
 {
   ddpm_run run;
   make_run(&run, T_FAST, "gauss:d=64", N_FAST);
-  double t_rng = INFINITY, t_fp = INFINITY;
+  double t_rng = INFINITY, t_fp = INFINITY; /* CPU seconds */
   for (int r = 0; r < REPEATS; r++) {
-    t_rng = fmin(t_rng, time_rng(&run));
-    t_fp = fmin(t_fp, time_fp(&run, 1, out));
+    t_rng = fmin(t_rng, time_rng(&run).cpu);
+    t_fp = fmin(t_fp, time_fp(&run, 1, out).cpu);
   }
   printf("RNG only (the same %lld x %d x 64 normals, nothing else), 1 thread: %9.3g "
-         "normals/s; sampler / RNG time = %.2f (sampler %.3f s, RNG %.3f s)\n", N_FAST, T_FAST,
-         elem_steps(&run) / t_rng, t_fp / t_rng, t_fp, t_rng);
+         "normals per CPU second; sampler / RNG time = %.2f (sampler %.3f s, RNG %.3f s CPU)\n",
+         N_FAST, T_FAST, elem_steps(&run) / t_rng, t_fp / t_rng, t_fp, t_rng);
 }
 
 /* The load average: the machine may be shared, and the timings say so. */
@@ -217,21 +247,20 @@ static void bench_oracle(void)
          T_REF, N_MP, T_MP);
   const long precs[] = {128, 256, 1024};
   for (int q = 0; q < 3; q++) {
-    double best = INFINITY;
+    span best = NO_SPAN;
     for (int r = 0; r < REPEATS; r++) {
       ddpm_err e = {{0}};
-      double t0 = now();
+      span t0 = span_now();
       if (ddpm_ref_run(&run, precs[q], discard_ref, NULL, &e) != DDPM_OK) die("oracle", e.msg);
-      double t = now() - t0;
-      if (t < best) best = t;
+      span_best(&best, t0);
     }
-    double us = 1e6 * best / elem_steps(&run);
+    double us = 1e6 * best.cpu / elem_steps(&run);
     char args[256], rest[256];
     double mp_steps;
     snprintf(args, sizeof args, "--prec %ld --d 64 --n %d --T %d", precs[q], N_MP, T_MP);
-    double t_mp = run_script("mpmath_ddpm.py", args, &mp_steps, rest, sizeof rest);
-    double us_mp = 1e6 * t_mp / mp_steps;
-    printf("  %4ld bits: oracle %7.3f us/elem-step, mpmath (%s) %7.2f us/elem-step: "
+    span t_mp = run_script("mpmath_ddpm.py", args, &mp_steps, rest, sizeof rest);
+    double us_mp = 1e6 * t_mp.cpu / mp_steps;
+    printf("  %4ld bits: oracle %7.3f us/elem-step, mpmath (%s) %7.2f us/elem-step (CPU): "
            "oracle %.1fx faster\n", precs[q], us, rest, us_mp, us_mp / us);
   }
 }
