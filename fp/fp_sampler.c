@@ -232,8 +232,10 @@ static int setup(run_state *st, const ddpm_run *run, int threads, ddpm_err *e)
   int ok = st->y && st->bufs && (st->draws || !(st->files.have_noise || st->files.have_x_init));
   ok = ok && ddpm_fp_marginal_alloc(&st->tg, &st->marg[0]) == DDPM_OK &&
        ddpm_fp_marginal_alloc(&st->tg, &st->marg[1]) == DDPM_OK;
+  /* each thread's buffer on cache lines of its own: no false sharing */
+  const size_t line = 64, bytes = (5 * d + (size_t)st->tg.K) * sizeof(double);
   for (int q = 0; ok && q < threads; q++)
-    ok = (st->bufs[q] = malloc((5 * d + (size_t)st->tg.K) * sizeof(double))) != NULL;
+    ok = (st->bufs[q] = aligned_alloc(line, (bytes + line - 1) / line * line)) != NULL;
   if (!ok) {
     release(st);
     return ddpm_fail(e, DDPM_EINTERNAL, "sampler: out of memory for %zu states", nd);
