@@ -133,7 +133,7 @@ void ddpm_fp_gaussians(uint64_t seed, uint64_t i, uint32_t r, long long d, doubl
  * (target_clones). Both give the same values: the clones differ only in
  * vector width, every operation is IEEE-rounded (no FMA: AVX2 does not imply
  * it, and -ffp-contract=off), and no sum is reassociated. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__GLIBC__)
 #define DDPM_FP_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define DDPM_FP_SIMD_CLONES
