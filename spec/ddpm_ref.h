@@ -97,10 +97,10 @@ typedef struct {
   mpfr_t *l;           /* scratch: K log-weights, then responsibilities */
   mpfr_t m, v, dx, acc, total;
   /* The forward marginal at the last time scored, computed once per time
-   * rather than once per sample: means m_kj, variances v_kj, and
-   * sum_j log v_kj per component (K > 1); cached_at holds that time's abar,
-   * 1 - abar and sqrt(abar), compared by value. */
-  mpfr_t *mt, *vt, *logdet;
+   * rather than once per sample: means m_kj, variances v_kj and (K > 1)
+   * log v_kj; cached_at holds that time's abar, 1 - abar and sqrt(abar),
+   * compared by value. */
+  mpfr_t *mt, *vt, *log_vt;
   mpfr_t cached_at[3];
   int have_cached;
 } ddpm_ref_target;
