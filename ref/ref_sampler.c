@@ -19,6 +19,7 @@ typedef struct {
   /* the step's scalars (section 4) */
   mpfr_t beta_j, alpha_j, btilde_j, sqrt_alpha, sigma, c_eps, h, r_t, r_p, tau;
   mpfr_t u, w, z;
+  mpfr_t score_err; /* --score-error's B or 1 + R, parsed once */
 } step_ctx;
 
 static ddpm_ref_time time_at(const ddpm_ref_schedule *sch, long long t)
@@ -31,7 +32,7 @@ static void score(step_ctx *c, long long t, mpfr_t *x, mpfr_t *s)
 {
   ddpm_ref_time at = time_at(&c->sch, t);
   ddpm_ref_target_score(&c->tg, &at, x, s);
-  ddpm_ref_score_perturb(c->run, c->tg.d, s, c->u);
+  ddpm_ref_score_perturb(c->run, c->tg.d, s, c->score_err);
 }
 
 /* The step's scalars: the jump (beta_j, alpha_j, betatilde_j), the grid
@@ -208,7 +209,7 @@ void ddpm_ref_sampler_free(ddpm_ref_sampler *m)
   free(m->ps);
   free(m->draws);
   mpfr_clears(c->beta_j, c->alpha_j, c->btilde_j, c->sqrt_alpha, c->sigma, c->c_eps, c->h,
-              c->r_t, c->r_p, c->tau, c->u, c->w, c->z, (mpfr_ptr)0);
+              c->r_t, c->r_p, c->tau, c->u, c->w, c->z, c->score_err, (mpfr_ptr)0);
   ddpm_ref_vector_free(m->y, nd);
   ddpm_ref_vector_free(c->s, d);
   ddpm_ref_vector_free(c->s2, d);
@@ -244,7 +245,8 @@ int ddpm_ref_sampler_new(const ddpm_run *run, mpfr_prec_t prec, ddpm_ref_sampler
   m->prec = prec;
   const size_t nd = (size_t)run->n * (size_t)run->d, d = (size_t)run->d;
   mpfr_inits2(prec, c->beta_j, c->alpha_j, c->btilde_j, c->sqrt_alpha, c->sigma, c->c_eps,
-              c->h, c->r_t, c->r_p, c->tau, c->u, c->w, c->z, (mpfr_ptr)0);
+              c->h, c->r_t, c->r_p, c->tau, c->u, c->w, c->z, c->score_err, (mpfr_ptr)0);
+  ddpm_ref_score_error_value(run, c->score_err);
   int rc = ddpm_draw_files_open(&m->files, run, e);
   m->have_files = rc == DDPM_OK;
   if (rc == DDPM_OK) rc = ddpm_ref_schedule_build(&run->schedule, prec, &c->sch, e);

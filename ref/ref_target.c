@@ -124,14 +124,19 @@ void ddpm_ref_target_score(ddpm_ref_target *tg, const ddpm_ref_time *at, mpfr_t 
     }
 }
 
-void ddpm_ref_score_perturb(const ddpm_run *run, long long d, mpfr_t *s, mpfr_t tmp)
+void ddpm_ref_score_error_value(const ddpm_run *run, mpfr_t value)
 {
+  mpfr_set_zero(value, 1);
   if (run->score_error == DDPM_SCORE_EXACT) return;
-  mpfr_set_str(tmp, run->score_error_text, 10, MPFR_RNDN);
+  mpfr_set_str(value, run->score_error_text, 10, MPFR_RNDN);
+  if (run->score_error == DDPM_SCORE_REL) mpfr_add_ui(value, value, 1, MPFR_RNDN); /* 1 + R */
+}
+
+void ddpm_ref_score_perturb(const ddpm_run *run, long long d, mpfr_t *s, mpfr_srcptr value)
+{
   if (run->score_error == DDPM_SCORE_BIAS) {
-    for (long long j = 0; j < d; j++) mpfr_add(s[j], s[j], tmp, MPFR_RNDN);
-  } else { /* s (1 + R) */
-    mpfr_add_ui(tmp, tmp, 1, MPFR_RNDN);
-    for (long long j = 0; j < d; j++) mpfr_mul(s[j], s[j], tmp, MPFR_RNDN);
+    for (long long j = 0; j < d; j++) mpfr_add(s[j], s[j], value, MPFR_RNDN);
+  } else if (run->score_error == DDPM_SCORE_REL) { /* s (1 + R) */
+    for (long long j = 0; j < d; j++) mpfr_mul(s[j], s[j], value, MPFR_RNDN);
   }
 }

@@ -112,8 +112,10 @@ void ddpm_ref_target_clear(ddpm_ref_target *tg);
 /* s[j] <- score of the forward marginal at time t, at x (s and x distinct). */
 void ddpm_ref_target_score(ddpm_ref_target *tg, const ddpm_ref_time *at, mpfr_t *x, mpfr_t *s);
 
-/* --score-error applied to s[0..d-1]: s + B or s (1 + R); tmp is scratch. */
-void ddpm_ref_score_perturb(const ddpm_run *run, long long d, mpfr_t *s, mpfr_t tmp);
+/* --score-error: value <- B (bias) or 1 + R (rel) at value's precision, once
+ * per run; then applied to s[0..d-1]: s + B or s (1 + R). */
+void ddpm_ref_score_error_value(const ddpm_run *run, mpfr_t value);
+void ddpm_ref_score_perturb(const ddpm_run *run, long long d, mpfr_t *s, mpfr_srcptr value);
 
 /* Conversions between the score and the epsilon-, x0- and v-predictions at
  * time t (spec/maths.md section 3); the output may not alias an input. */
