@@ -100,26 +100,29 @@ typedef struct {
   double *y, *s, *z, *ytil, *s2, *resp;
 } work;
 
-static void score(const ddpm_run *run, const ddpm_fp_target *tg, const ddpm_fp_time *at,
+static void score(const ddpm_run *run, const ddpm_fp_target *tg, const ddpm_fp_marginal *mg,
                   const double *x, double *s, double *resp)
 {
-  ddpm_fp_target_score(tg, at, x, s, resp);
+  ddpm_fp_target_score(tg, mg, x, s, resp);
   ddpm_fp_score_perturb(run, tg->d, s);
 }
 
-/* One reverse step of sample i (state y = w->y). z_row, if not NULL, holds
- * the step's replayed draws; otherwise they come from Philox. */
-static void step(const ddpm_run *run, const ddpm_fp_target *tg, const ddpm_fp_step_plan *c,
-                 long long i, long long k, const double *z_row, const work *w)
+/* One reverse step of sample i (state y = w->y); mg[0] is the target's
+ * marginal at the step's t, mg[1] at p (pf-heun). z_row, if not NULL, holds
+ * the step's replayed draws; otherwise they come from Philox. The loops over
+ * coordinates are elementwise: SIMD gives the scalar loops' values. */
+static void step(const ddpm_run *run, const ddpm_fp_target *tg, const ddpm_fp_marginal *mg,
+                 const ddpm_fp_step_plan *c, long long i, long long k, const double *z_row,
+                 const work *w)
 {
   const long long d = run->d;
   double *y = w->y, *s = w->s;
-  score(run, tg, &c->at, y, s, w->resp);
+  score(run, tg, &mg[0], y, s, w->resp);
   if (c->heun) {
     /* Ytilde = Euler predictor; Y_p = a Y + b s_t + (q Ytilde + q s_p(Ytilde)) */
     for (long long j = 0; j < d; j++)
       w->ytil[j] = ddpm_fp_affine_apply(c->k.a, y[j], c->k.b, s[j], 0.0, 0.0);
-    score(run, tg, &c->ap, w->ytil, w->s2, w->resp);
+    score(run, tg, &mg[1], w->ytil, w->s2, w->resp);
     for (long long j = 0; j < d; j++) {
       double corr = ddpm_fp_affine_apply(c->q, w->ytil[j], c->q, w->s2[j], 0.0, 0.0);
       y[j] = ddpm_fp_affine_apply(c->k2.a, y[j], c->k2.b, s[j], c->k2.c, corr);
@@ -129,9 +132,11 @@ static void step(const ddpm_run *run, const ddpm_fp_target *tg, const ddpm_fp_st
   if (c->k.c != 0.0) {
     const double *z = z_row ? z_row + i * d : w->z;
     if (!z_row) ddpm_fp_gaussians(run->seed, (uint64_t)i, (uint32_t)k, d, w->z);
+    #pragma omp simd
     for (long long j = 0; j < d; j++)
       y[j] = ddpm_fp_affine_apply(c->k.a, y[j], c->k.b, s[j], c->k.c, z[j]);
   } else {
+    #pragma omp simd
     for (long long j = 0; j < d; j++)
       y[j] = ddpm_fp_affine_apply(c->k.a, y[j], c->k.b, s[j], 0.0, 0.0);
   }
@@ -141,6 +146,7 @@ static void step(const ddpm_run *run, const ddpm_fp_target *tg, const ddpm_fp_st
 typedef struct {
   const ddpm_run *run;
   ddpm_fp_target tg;
+  ddpm_fp_marginal marg[2]; /* the target's marginal at the step's t and p */
   ddpm_fp_step_plan *plan;
   ddpm_draw_files files;
   double *y;     /* n x d states */
@@ -163,6 +169,10 @@ static void advance(run_state *st, long long k, const double *z_row)
 {
   const ddpm_run *run = st->run;
   const long long d = run->d;
+  if (k > 0) { /* once per step, shared by every sample */
+    ddpm_fp_marginal_at(&st->tg, &st->plan[k - 1].at, &st->marg[0]);
+    if (st->plan[k - 1].heun) ddpm_fp_marginal_at(&st->tg, &st->plan[k - 1].ap, &st->marg[1]);
+  }
   #pragma omp parallel for num_threads(st->threads) schedule(static)
   for (long long i = 0; i < run->n; i++) {
     double *buf = st->bufs[thread_index()];
@@ -174,7 +184,7 @@ static void advance(run_state *st, long long k, const double *z_row)
       continue;
     }
     memcpy(w.y, yi, (size_t)d * sizeof *yi);
-    step(run, &st->tg, &st->plan[k - 1], i, k, z_row, &w);
+    step(run, &st->tg, st->marg, &st->plan[k - 1], i, k, z_row, &w);
     memcpy(yi, w.y, (size_t)d * sizeof *yi);
   }
 }
@@ -188,6 +198,8 @@ static void release(run_state *st)
   free(st->draws);
   free(st->plan);
   ddpm_draw_files_close(&st->files);
+  ddpm_fp_marginal_free(&st->marg[0]);
+  ddpm_fp_marginal_free(&st->marg[1]);
   ddpm_fp_target_free(&st->tg);
 }
 
@@ -218,8 +230,12 @@ static int setup(run_state *st, const ddpm_run *run, int threads, ddpm_err *e)
   if (st->files.have_noise || st->files.have_x_init) st->draws = malloc(nd * sizeof *st->draws);
   st->bufs = calloc((size_t)threads, sizeof *st->bufs);
   int ok = st->y && st->bufs && (st->draws || !(st->files.have_noise || st->files.have_x_init));
+  ok = ok && ddpm_fp_marginal_alloc(&st->tg, &st->marg[0]) == DDPM_OK &&
+       ddpm_fp_marginal_alloc(&st->tg, &st->marg[1]) == DDPM_OK;
+  /* each thread's buffer on cache lines of its own: no false sharing */
+  const size_t line = 64, bytes = (5 * d + (size_t)st->tg.K) * sizeof(double);
   for (int q = 0; ok && q < threads; q++)
-    ok = (st->bufs[q] = malloc((5 * d + (size_t)st->tg.K) * sizeof(double))) != NULL;
+    ok = (st->bufs[q] = aligned_alloc(line, (bytes + line - 1) / line * line)) != NULL;
   if (!ok) {
     release(st);
     return ddpm_fail(e, DDPM_EINTERNAL, "sampler: out of memory for %zu states", nd);

@@ -40,37 +40,65 @@ void ddpm_fp_target_free(ddpm_fp_target *tg)
   tg->log_pi = tg->mean = tg->var = NULL;
 }
 
-/* One component's mean and variance at time t, coordinate j. */
-static inline void marginal(const ddpm_fp_time *at, double mu, double s2, double *m, double *v)
+int ddpm_fp_marginal_alloc(const ddpm_fp_target *tg, ddpm_fp_marginal *mg)
 {
-  *m = at->sqrt_abar * mu;
-  *v = at->abar * s2 + at->oma;
+  const size_t len = (size_t)(tg->K * tg->d);
+  mg->m = malloc(6 * len * sizeof *mg->m); /* one block for the six tables */
+  if (!mg->m) return DDPM_EINTERNAL;
+  mg->v = mg->m + len, mg->log_v = mg->m + 2 * len;
+  mg->m_jk = mg->m + 3 * len, mg->v_jk = mg->m + 4 * len, mg->log_v_jk = mg->m + 5 * len;
+  return DDPM_OK;
 }
 
-void ddpm_fp_target_score(const ddpm_fp_target *tg, const ddpm_fp_time *at, const double *x,
-                          double *s, double *resp)
+void ddpm_fp_marginal_free(ddpm_fp_marginal *mg)
+{
+  free(mg->m);
+  mg->m = mg->v = mg->log_v = mg->m_jk = mg->v_jk = mg->log_v_jk = NULL;
+}
+
+/* The same operations, in the same order, as the score once did per sample
+ * and coordinate (ref/emu_sampler.c mirrors them): hoisting them out of the
+ * sample loop leaves every value bit for bit as it was. */
+void ddpm_fp_marginal_at(const ddpm_fp_target *tg, const ddpm_fp_time *at,
+                         ddpm_fp_marginal *mg)
+{
+  const long long K = tg->K, d = tg->d;
+  for (long long k = 0; k < K; k++)
+    for (long long j = 0; j < d; j++) {
+      long long q = k * d + j, t = j * K + k;
+      mg->m[q] = mg->m_jk[t] = at->sqrt_abar * tg->mean[q];
+      mg->v[q] = mg->v_jk[t] = at->abar * tg->var[q] + at->oma;
+      if (K > 1) mg->log_v[q] = mg->log_v_jk[t] = log(mg->v[q]);
+    }
+}
+
+DDPM_FP_SIMD_CLONES
+void ddpm_fp_target_score(const ddpm_fp_target *tg, const ddpm_fp_marginal *mg,
+                          const double *x, double *s, double *resp)
 {
   const long long K = tg->K, d = tg->d;
   if (K == 1) { /* r_1 = 1: no log-sum-exp needed */
-    for (long long j = 0; j < d; j++) {
-      double m, v;
-      marginal(at, tg->mean[j], tg->var[j], &m, &v);
-      s[j] = (m - x[j]) / v;
-    }
+    const double *m = mg->m, *v = mg->v;
+    #pragma omp simd /* elementwise: SIMD gives the scalar loop's values */
+    for (long long j = 0; j < d; j++) s[j] = (m[j] - x[j]) / v[j];
     return;
   }
-  /* l_k = log pi_k - 1/2 sum_j (log v + (x - m)^2 / v), then softmax */
+  /* l_k = log pi_k - 1/2 sum_j (log v + (x - m)^2 / v), then softmax. Each
+   * component's sum runs over j in order (no reassociation); the components
+   * advance side by side, in SIMD lanes over the j-major tables. */
+  for (long long k = 0; k < K; k++) resp[k] = 0.0;
+  for (long long j = 0; j < d; j++) {
+    const double xj = x[j];
+    const double *m = mg->m_jk + j * K, *v = mg->v_jk + j * K, *log_v = mg->log_v_jk + j * K;
+    #pragma omp simd
+    for (long long k = 0; k < K; k++) {
+      double dx = xj - m[k];
+      resp[k] += log_v[k] + dx * dx / v[k];
+    }
+  }
   double lmax = -INFINITY;
   for (long long k = 0; k < K; k++) {
-    const double *mu = tg->mean + k * d, *s2 = tg->var + k * d;
-    double acc = 0.0;
-    for (long long j = 0; j < d; j++) {
-      double m, v;
-      marginal(at, mu[j], s2[j], &m, &v);
-      double dx = x[j] - m;
-      acc += log(v) + dx * dx / v;
-    }
-    resp[k] = tg->log_pi[k] - 0.5 * acc;
+    resp[k] = tg->log_pi[k] - 0.5 * resp[k];
     if (resp[k] > lmax) lmax = resp[k];
   }
   double total = 0.0;
@@ -80,13 +108,10 @@ void ddpm_fp_target_score(const ddpm_fp_target *tg, const ddpm_fp_time *at, cons
   }
   for (long long j = 0; j < d; j++) s[j] = 0.0;
   for (long long k = 0; k < K; k++) {
-    const double *mu = tg->mean + k * d, *s2 = tg->var + k * d;
+    const double *m = mg->m + k * d, *v = mg->v + k * d;
     double r = resp[k] / total;
-    for (long long j = 0; j < d; j++) {
-      double m, v;
-      marginal(at, mu[j], s2[j], &m, &v);
-      s[j] += r * ((m - x[j]) / v);
-    }
+    #pragma omp simd /* elementwise across j: the same values as the scalar loop */
+    for (long long j = 0; j < d; j++) s[j] += r * ((m[j] - x[j]) / v[j]);
   }
 }
 

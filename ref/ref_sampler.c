@@ -21,6 +21,7 @@ typedef struct {
   mpfr_t u, w, z;
   mpfr_t *probe; /* NULL, or the score values to use in place of the target's:
                     probe[0] at the step's start t, probe[1] at p (pf-heun) */
+  mpfr_t score_err; /* --score-error's B or 1 + R, parsed once */
 } step_ctx;
 
 static ddpm_ref_time time_at(const ddpm_ref_schedule *sch, long long t)
@@ -38,7 +39,7 @@ static void score(step_ctx *c, long long t, mpfr_t *x, mpfr_t *s)
   }
   ddpm_ref_time at = time_at(&c->sch, t);
   ddpm_ref_target_score(&c->tg, &at, x, s);
-  ddpm_ref_score_perturb(c->run, c->tg.d, s, c->u);
+  ddpm_ref_score_perturb(c->run, c->tg.d, s, c->score_err);
 }
 
 /* The step's scalars: the jump (beta_j, alpha_j, betatilde_j), the grid
@@ -215,7 +216,7 @@ void ddpm_ref_sampler_free(ddpm_ref_sampler *m)
   free(m->ps);
   free(m->draws);
   mpfr_clears(c->beta_j, c->alpha_j, c->btilde_j, c->sqrt_alpha, c->sigma, c->c_eps, c->h,
-              c->r_t, c->r_p, c->tau, c->u, c->w, c->z, (mpfr_ptr)0);
+              c->r_t, c->r_p, c->tau, c->u, c->w, c->z, c->score_err, (mpfr_ptr)0);
   ddpm_ref_vector_free(m->y, nd);
   ddpm_ref_vector_free(c->s, d);
   ddpm_ref_vector_free(c->s2, d);
@@ -251,7 +252,8 @@ int ddpm_ref_sampler_new(const ddpm_run *run, mpfr_prec_t prec, ddpm_ref_sampler
   m->prec = prec;
   const size_t nd = (size_t)run->n * (size_t)run->d, d = (size_t)run->d;
   mpfr_inits2(prec, c->beta_j, c->alpha_j, c->btilde_j, c->sqrt_alpha, c->sigma, c->c_eps,
-              c->h, c->r_t, c->r_p, c->tau, c->u, c->w, c->z, (mpfr_ptr)0);
+              c->h, c->r_t, c->r_p, c->tau, c->u, c->w, c->z, c->score_err, (mpfr_ptr)0);
+  ddpm_ref_score_error_value(run, c->score_err);
   int rc = ddpm_draw_files_open(&m->files, run, e);
   m->have_files = rc == DDPM_OK;
   if (rc == DDPM_OK) rc = ddpm_ref_schedule_build(&run->schedule, prec, &c->sch, e);

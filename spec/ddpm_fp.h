@@ -128,6 +128,23 @@ void ddpm_fp_jump(const ddpm_fp_schedule *s, long long t, long long p, double *b
  * addressed Philox stream, with glibc's log, sqrt, cos and sin. */
 void ddpm_fp_gaussians(uint64_t seed, uint64_t i, uint32_t r, long long d, double *z);
 
+/* The fast path's SIMD loops are built twice on x86-64 with GCC, for the
+ * baseline (SSE2) and for AVX2, and the dynamic loader picks one
+ * (target_clones). Both give the same values: the clones differ only in
+ * vector width, every operation is IEEE-rounded (no FMA: AVX2 does not imply
+ * it, and -ffp-contract=off), and no sum is reassociated. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__GLIBC__)
+#define DDPM_FP_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define DDPM_FP_SIMD_CLONES
+#endif
+
+/* u1[l], u2[l] <- ddpm_noise_words(seed, i, r, 2 (first + l)) for l = 0 ..
+ * DDPM_FP_PHILOX_LANES - 1 (the pairs first, first + 1, ...), in SIMD lanes. */
+#define DDPM_FP_PHILOX_LANES 8
+void ddpm_fp_noise_words_lanes(uint64_t seed, uint64_t i, uint32_t r, uint32_t first,
+                               uint64_t *u1, uint64_t *u2);
+
 /* The schedule at one time t, as the score needs it. */
 typedef struct {
   double abar, oma, sqrt_abar, sqrt_oma; /* abar_t, 1 - abar_t and their roots */
@@ -144,10 +161,25 @@ typedef struct {
 int ddpm_fp_target_init(const ddpm_spec *spec, ddpm_fp_target *tg, ddpm_err *e);
 void ddpm_fp_target_free(ddpm_fp_target *tg);
 
-/* Exact score of the forward marginal at time t: s[j] = d/dx_j log p_t(x),
- * responsibilities by log-sum-exp; resp is scratch of K doubles. */
-void ddpm_fp_target_score(const ddpm_fp_target *tg, const ddpm_fp_time *at, const double *x,
-                          double *s, double *resp);
+/* The forward marginal of the target at one time t: means m = sqrt(abar_t) mu,
+ * variances v = abar_t s2 + (1 - abar_t) and (K > 1) their logarithms, K x d
+ * component-major, and again d x K coordinate-major (the *_jk tables, for
+ * SIMD over components). Computed once per step, shared by every sample. */
+typedef struct {
+  double *m, *v, *log_v;
+  double *m_jk, *v_jk, *log_v_jk;
+} ddpm_fp_marginal;
+
+int ddpm_fp_marginal_alloc(const ddpm_fp_target *tg, ddpm_fp_marginal *mg);
+void ddpm_fp_marginal_free(ddpm_fp_marginal *mg);
+void ddpm_fp_marginal_at(const ddpm_fp_target *tg, const ddpm_fp_time *at,
+                         ddpm_fp_marginal *mg);
+
+/* Exact score of the forward marginal mg (ddpm_fp_marginal_at):
+ * s[j] = d/dx_j log p_t(x), responsibilities by log-sum-exp; resp is scratch
+ * of K doubles. */
+void ddpm_fp_target_score(const ddpm_fp_target *tg, const ddpm_fp_marginal *mg,
+                          const double *x, double *s, double *resp);
 
 /* --score-error applied to a score vector: s + B, or s (1 + R). */
 void ddpm_fp_score_perturb(const ddpm_run *run, long long d, double *s);

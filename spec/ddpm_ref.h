@@ -60,7 +60,7 @@ void ddpm_ref_jump(const ddpm_ref_schedule *s, long long t, long long p, mpfr_t 
                    mpfr_t alpha_jump);
 
 /* z <- the Gaussian draw j of (seed, sample i, draw r), correctly rounded to
- * nearest at z's precision (Ziv's strategy on MPFI enclosures). */
+ * nearest at z's precision (Ziv's strategy with an a-priori error bound). */
 void ddpm_ref_gaussian(mpfr_t z, uint64_t seed, uint64_t i, uint32_t r, uint32_t j);
 
 /* row[0 .. n d - 1] <- draw r of the run as the oracle uses it: from the
@@ -96,6 +96,13 @@ typedef struct {
   mpfr_t *mean, *var;  /* K x d, component-major */
   mpfr_t *l;           /* scratch: K log-weights, then responsibilities */
   mpfr_t m, v, dx, acc, total;
+  /* The forward marginal at the last time scored, computed once per time
+   * rather than once per sample: means m_kj, variances v_kj and (K > 1)
+   * log v_kj; cached_at holds that time's abar, 1 - abar and sqrt(abar),
+   * compared by value. */
+  mpfr_t *mt, *vt, *log_vt;
+  mpfr_t cached_at[3];
+  int have_cached;
 } ddpm_ref_target;
 
 int ddpm_ref_target_init(const ddpm_spec *spec, mpfr_prec_t prec, ddpm_ref_target *tg,
@@ -105,8 +112,10 @@ void ddpm_ref_target_clear(ddpm_ref_target *tg);
 /* s[j] <- score of the forward marginal at time t, at x (s and x distinct). */
 void ddpm_ref_target_score(ddpm_ref_target *tg, const ddpm_ref_time *at, mpfr_t *x, mpfr_t *s);
 
-/* --score-error applied to s[0..d-1]: s + B or s (1 + R); tmp is scratch. */
-void ddpm_ref_score_perturb(const ddpm_run *run, long long d, mpfr_t *s, mpfr_t tmp);
+/* --score-error: value <- B (bias) or 1 + R (rel) at value's precision, once
+ * per run; then applied to s[0..d-1]: s + B or s (1 + R). */
+void ddpm_ref_score_error_value(const ddpm_run *run, mpfr_t value);
+void ddpm_ref_score_perturb(const ddpm_run *run, long long d, mpfr_t *s, mpfr_srcptr value);
 
 /* Conversions between the score and the epsilon-, x0- and v-predictions at
  * time t (spec/maths.md section 3); the output may not alias an input. */
