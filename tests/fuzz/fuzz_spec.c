@@ -27,16 +27,25 @@ static void put(const char *name, const char *text)
   FUZZ_ASSERT(fclose(f) == 0);
 }
 
+static char scratch[] = "/tmp/ddpm-fuzz-spec-XXXXXX";
+static const char *const files[] = {"betas", "one.json", "two.json"};
+
+static void remove_scratch(void)
+{
+  for (size_t q = 0; q < sizeof files / sizeof files[0]; q++) unlink(files[q]);
+  rmdir(scratch);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
   (void)argc;
   (void)argv;
-  char dir[] = "/tmp/ddpm-fuzz-spec-XXXXXX";
-  FUZZ_ASSERT(mkdtemp(dir) != NULL && chdir(dir) == 0);
-  put("betas", "# three betas\n0.0001\n0.02\n 0.5 \r\n");
-  put("one.json", "{\"components\": [{\"weight\": 1, \"mean\": [0, 1.5], \"var\": [1, 0.25]}]}\n");
-  put("two.json", "{\"components\": [{\"weight\": 0.3, \"mean\": [-2], \"var\": [0.5]},\n"
-                  "                {\"weight\": \"0.7\", \"mean\": [2], \"var\": [\"1e-3\"]}]}\n");
+  FUZZ_ASSERT(mkdtemp(scratch) != NULL && chdir(scratch) == 0);
+  atexit(remove_scratch);
+  put(files[0], "# three betas\n0.0001\n0.02\n 0.5 \r\n");
+  put(files[1], "{\"components\": [{\"weight\": 1, \"mean\": [0, 1.5], \"var\": [1, 0.25]}]}\n");
+  put(files[2], "{\"components\": [{\"weight\": 0.3, \"mean\": [-2], \"var\": [0.5]},\n"
+               "                {\"weight\": \"0.7\", \"mean\": [2], \"var\": [\"1e-3\"]}]}\n");
   return 0;
 }
 
