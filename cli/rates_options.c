@@ -68,7 +68,7 @@ static void print_help(void)
 static int parse_list(const char *text, const char *option, long long min, long long max,
                       long long *out, int *n, ddpm_err *e)
 {
-  char buf[4096], item[64];
+  char buf[4096];
   if (!*text || strlen(text) >= sizeof buf)
     return ddpm_fail(e, DDPM_EINPUT, "%s: a comma-separated list of integers", option);
   strcpy(buf, text);
@@ -79,8 +79,7 @@ static int parse_list(const char *text, const char *option, long long min, long 
     if (!*p) return ddpm_fail(e, DDPM_EINPUT, "%s %s: empty item", option, text);
     if (*n == RATES_LIST_MAX)
       return ddpm_fail(e, DDPM_EINPUT, "%s: more than %d values", option, RATES_LIST_MAX);
-    snprintf(item, sizeof item, "%s", p);
-    int rc = parse_option_ll(item, option, min, max, &out[*n], e);
+    int rc = parse_option_ll(p, option, min, max, &out[*n], e); /* whole item: no cut */
     if (rc != DDPM_OK) return rc;
     for (int q = 0; q < *n; q++) /* a repeated value leaves the slope undefined */
       if (out[q] == out[*n])

@@ -302,6 +302,38 @@ START_TEST(schedule_outputs)
 }
 END_TEST
 
+/* Every command's oracle path once, small, each exiting 0 with nothing on
+ * stderr. `make check-valgrind` runs this tcase (tag "oracle") with
+ * DDPM_PROGRAM=tests/valgrind_program, so memcheck sees whole runs: specs,
+ * ddpm_ref_run, replayed draws, outputs, and the MPFR caches freed at exit. */
+static const char *const oracle_runs[] = {
+  "sample --engine ref --target gauss:d=2,mean=1,var=4 --schedule linear:T=50 --n 3 --seed 7 "
+  "--quiet -o s1",
+  "sample --engine ref --target gmm:%s/tests/data/mixtures/design_example.json "
+  "--schedule cosine:T=40 --sampler ddim:eta=0.5 --steps 10 --spacing trailing --n 2 --seed 1 "
+  "--score-error rel=0.01 --quiet -o s2",
+  "trace --target gauss:d=1 --schedule vp:T=30 --sampler vp-ei:last_noise=yes --n 2 --seed 3 "
+  "--quiet -o t1",
+  "sample --engine ref --target gauss:d=1 --schedule vp:T=30 --sampler vp-ei:last_noise=yes "
+  "--n 2 --seed 3 --noise t1/noise.npy --quiet -o s3",
+  "verify --trajectory t1/x_fp.npy --against t1 -o v1",
+  "schedule --schedule li-yan:T=30 --engine both",
+  "audit --target gauss:d=1 --schedule file:%s/tests/data/betas_small.txt --n 1 --seed 1 "
+  "--quiet -o a1",
+  "rates --target gauss:d=1 --schedule linear:T=20 --T 20,40 --no-plot -o r1",
+};
+
+START_TEST(oracle_commands_run_clean)
+{
+  char args[1024], err[4096];
+  for (size_t q = 0; q < sizeof oracle_runs / sizeof oracle_runs[0]; q++) {
+    snprintf(args, sizeof args, oracle_runs[q], repo_root());
+    int rc = run_cli(args, err, sizeof err);
+    ck_assert_msg(rc == 0 && err[0] == '\0', "'%s': exit %d, stderr: %s", args, rc, err);
+  }
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
   Suite *s = suite_create("cli");
@@ -317,5 +349,11 @@ Suite *cli_suite(void)
   tcase_add_loop_test(tc, schedule_examples_match_mpmath, 0, 3);
   tcase_add_test(tc, schedule_outputs);
   suite_add_tcase(s, tc);
+  TCase *to = tcase_create("oracle");
+  tcase_set_tags(to, "oracle");
+  tcase_add_checked_fixture(to, setup, NULL);
+  tcase_set_timeout(to, 600);
+  tcase_add_test(to, oracle_commands_run_clean);
+  suite_add_tcase(s, to);
   return s;
 }

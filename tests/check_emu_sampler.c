@@ -430,6 +430,7 @@ Suite *emu_sampler_suite(void)
 {
   Suite *s = suite_create("emu_sampler");
   TCase *tc = tcase_create("emu-sampler");
+  tcase_set_tags(tc, "oracle"); /* make check-valgrind */
   tcase_set_timeout(tc, 600);
   tcase_add_loop_test(tc, binary64_all_equals_fast_path, 0, N_FP_CASES);
   tcase_add_loop_test(tc, binary64_philox_near_fast_path, 0, 2);

@@ -167,6 +167,7 @@ Suite *noise_suite(void)
 {
   Suite *s = suite_create("noise");
   TCase *tc = tcase_create("gaussian");
+  tcase_set_tags(tc, "oracle"); /* make check-valgrind */
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, oracle_matches_mpmath);
   tcase_add_test(tc, oracle_correctly_rounded_at_53_bits);

@@ -329,6 +329,7 @@ Suite *predict_suite(void)
 {
   Suite *s = suite_create("predict");
   TCase *tc = tcase_create("conversions");
+  tcase_set_tags(tc, "oracle"); /* make check-valgrind */
   tcase_add_loop_test(tc, ref_round_trips_and_identities, 0, NSCHED);
   tcase_add_loop_test(tc, fp_round_trips, 0, NSCHED);
   tcase_add_loop_test(tc, fp_equals_ref_same_inputs, 0, NSCHED);

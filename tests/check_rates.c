@@ -562,6 +562,9 @@ static const char *const bad[][2] = {
   {"--target gauss:d=1 --T 1", "--T"},
   {"--target gauss:d=1 --T 100,,200", "--T"},
   {"--target gauss:d=1 --T 100,abc", "--T"},
+  /* an item was cut to 63 characters before it was parsed: this read as 100 */
+  {"--target gauss:d=1 --T 000000000000000000000000000000000000000000000000000000000000100x",
+   "--T"},
   {"--target gauss:d=1 --T ''", "--T"},
   {"--target gauss:d=1 --T 100 --steps 200", "--steps"},
   {"--target gauss:diag3.json --d 2", "--d"},

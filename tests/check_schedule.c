@@ -466,6 +466,7 @@ Suite *schedule_suite(void)
 {
   Suite *s = suite_create("schedule");
   TCase *tc = tcase_create("schedules");
+  tcase_set_tags(tc, "oracle"); /* make check-valgrind */
   tcase_set_timeout(tc, 300);
   tcase_add_loop_test(tc, fast_path_within_a_priori_bound, 0, NCASES);
   tcase_add_loop_test(tc, oracle_equals_mpmath_tables, 0,
