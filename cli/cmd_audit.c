@@ -29,6 +29,7 @@ int cmd_audit(int argc, char **argv)
   progress_begin(&pg, o.progress, "audit", o.run.steps);
   rc = ddpm_audit_run(&o.run, o.format, o.sources, (mpfr_prec_t)o.prec, on_progress, &pg, &a, &e);
   progress_end(&pg);
+  const int have_audit = rc == DDPM_OK; /* a failed run frees its own result */
   if (rc == DDPM_OK) rc = audit_write_reports(&o, &a, &od, &e);
   if (rc == DDPM_OK && !o.no_plot) rc = audit_render_plots(&od, &e);
   char path[8800];
@@ -44,6 +45,6 @@ int cmd_audit(int argc, char **argv)
   if (rc == DDPM_OK) rc = outdir_commit(&od, &e);
   else outdir_abort(&od, &e);
   if (rc == DDPM_OK) audit_print_summary(&o, &a, od.target);
-  if (rc == DDPM_OK) ddpm_audit_free(&a);
+  if (have_audit) ddpm_audit_free(&a);
   return rc == DDPM_OK ? 0 : report_error(rc, &e);
 }

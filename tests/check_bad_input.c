@@ -183,8 +183,8 @@ static const bad_case cases[] = {
   {"$PROG rates --target gauss:d=1 --steps 5000 --T 100", 0, 0, 0, 0, 2, "--steps", 0},
   {"$PROG rates --target gauss:d=1,mean=inf", 0, 0, 0, 0, 2, "mean=inf", 0},
   {"$PROG rates --target gmm:m.json -o out", "m.json",
-   "{\"components\": [{\"mean\": [0], \"var\": [1]}, {\"mean\": [1], \"var\": [1]}]}", 0, 0, 2,
-   "2-component mixture", "out"},
+   "{\"components\": [{\"mean\": [0, 0], \"var\": [1, 1]}, {\"mean\": [1, 0], \"var\": [1, 1]}]}",
+   0, 0, 2, "in 1-D only, not d = 2", "out"},
   {"ulimit -f 1; $PROG rates --target gauss:d=1 --T 10,20 -o out", 0, 0, 0, 0, 1,
    "write failed: File too large", "out"},
 
