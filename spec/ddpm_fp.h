@@ -125,7 +125,7 @@ void ddpm_fp_jump(const ddpm_fp_schedule *s, long long t, long long p, double *b
                   double *alpha_jump);
 
 /* Gaussian draws z[0..d-1] of (seed, sample i, draw r): Box-Muller on the
- * addressed Philox stream, with glibc's log, sqrt, cos and sin. */
+ * addressed Philox stream (ddpm_fp_box_muller_lanes below). */
 void ddpm_fp_gaussians(uint64_t seed, uint64_t i, uint32_t r, long long d, double *z);
 
 /* The fast path's SIMD loops are built twice on x86-64 with GCC, for the
