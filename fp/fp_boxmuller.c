@@ -6,7 +6,8 @@
  *
  * Same values in every clone: only + - * / sqrt, each IEEE-rounded
  * (-ffp-contract=off, no fma()), in the written order, and integer bit
- * manipulation (SSE2, AVX2 and AVX-512 builds compared on 3.2e7 pairs: equal).
+ * manipulation (SSE2, AVX2 and AVX-512 builds of this file compared once,
+ * outside the tests, on 3.2e7 pairs of words: bit-equal).
  *
  * Inputs. U = u 2^-53 + 2^-54 from a 53-bit word u (as before): U in
  * [2^-54, 1], a multiple of 2^-54. The word -> double conversion uses the
