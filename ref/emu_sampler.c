@@ -498,7 +498,8 @@ static void uniform(ddpm_emu_sampler *m, mpfr_t U, uint64_t u)
   ddpm_emu_add(m->c, NOISE, "U", U, U, m->u_half);
 }
 
-/* z[0..d-1] <- the draws of (sample i, draw r), as ddpm_fp_gaussians */
+/* z[0..d-1] <- the draws of (sample i, draw r): the words of ddpm_fp_gaussians,
+ * textbook Box-Muller (ddpm_emu.h) */
 static void gaussians(ddpm_emu_sampler *m, long long i, long long r, mpfr_t *z)
 {
   ddpm_emu *c = m->c;

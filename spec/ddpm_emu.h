@@ -13,8 +13,12 @@
  * source's error; with all of them it is the format's implementation. In
  * binary64 with every source, it reproduces the real fast path bit for bit
  * wherever the fast path uses only + - * / and sqrt (its libm calls, log,
- * sin, cos, expm1, log1p, exp, are correctly rounded here, within glibc's
- * ulp there). */
+ * cos, expm1, log1p, exp, are correctly rounded here, within glibc's ulp
+ * there). The noise transform is the textbook Box-Muller, angle fl(2 pi) U2
+ * and correctly rounded log, cos, sin, as a user's implementation in the
+ * format would be; the fast path's own (fp/fp_boxmuller.c) reduces the angle
+ * exactly, so in binary64 their draws differ within the sum of the two
+ * a-priori bounds (tests/check_emu_sampler.c). */
 #ifndef DDPM_EMU_H
 #define DDPM_EMU_H
 

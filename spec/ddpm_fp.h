@@ -125,7 +125,7 @@ void ddpm_fp_jump(const ddpm_fp_schedule *s, long long t, long long p, double *b
                   double *alpha_jump);
 
 /* Gaussian draws z[0..d-1] of (seed, sample i, draw r): Box-Muller on the
- * addressed Philox stream, with glibc's log, sqrt, cos and sin. */
+ * addressed Philox stream (ddpm_fp_box_muller_lanes below). */
 void ddpm_fp_gaussians(uint64_t seed, uint64_t i, uint32_t r, long long d, double *z);
 
 /* The fast path's SIMD loops are built twice on x86-64 with GCC, for the
@@ -144,6 +144,16 @@ void ddpm_fp_gaussians(uint64_t seed, uint64_t i, uint32_t r, long long d, doubl
 #define DDPM_FP_PHILOX_LANES 8
 void ddpm_fp_noise_words_lanes(uint64_t seed, uint64_t i, uint32_t r, uint32_t first,
                                uint64_t *u1, uint64_t *u2);
+
+/* Box-Muller in lanes (fp/fp_boxmuller.c, error bounds stated there): for
+ * l < DDPM_FP_PHILOX_LANES, with U = u 2^-53 + 2^-54 (rounded),
+ * zc[l], zs[l] = sqrt(-2 log U1) (cos, sin)(2 pi U2) of the words u1[l], u2[l]. */
+void ddpm_fp_box_muller_lanes(const uint64_t *u1, const uint64_t *u2, double *zc, double *zs);
+/* The routines it uses, for the tests: y[l] = ln x[l], x[l] in [2^-54, 1]
+ * (within 3 u |ln x|), and sin, cos of 2 pi x[l], x[l] in [0, 1] (within
+ * 2.25 u relative), u = 2^-53. */
+void ddpm_fp_log_unit_lanes(const double *x, double *y);
+void ddpm_fp_sincos_2pi_lanes(const double *x, double *sine, double *cosine);
 
 /* The schedule at one time t, as the score needs it. */
 typedef struct {

@@ -4,8 +4,10 @@
  *    trajectory is the fast path's bit for bit (samplers whose operations
  *    are + - * / sqrt on the linear schedule), within a few ulps where libm
  *    enters (the vp schedule's grid, the mixture's log-sum-exp);
- *  - binary64 with Philox draws: the initial states within 4 ulps of the
- *    fast path's (correctly rounded log, cos, sin against glibc's);
+ *  - binary64 with Philox draws: the initial states within the sum of two
+ *    a-priori bounds of the fast path's (the emulation's Box-Muller, angle
+ *    fl(2 pi) U2 and correctly rounded log, cos, sin, against the fast path's
+ *    exactly reduced sincos and log of fp/fp_boxmuller.c);
  *  - the empty mask at P = 256 on replayed draws: the oracle's trajectory
  *    to ~1e-60 relative (the same mathematics, arranged otherwise);
  *  - binary16 runs finish, with finite values or reported events. */
@@ -22,6 +24,7 @@
 #include "ddpm_ref.h"
 #include "ddpm_spacing.h"
 #include "ddpm_ulps.h"
+#include "fp_error_bound.h"
 #include "run_util.h"
 
 /* A replay file of standard normal draws shaped (steps+1, n, d), by NumPy. */
@@ -179,6 +182,23 @@ END_TEST
 
 /* ---- (2) binary64, Philox draws ----------------------------------------- */
 
+/* |emulated - fast path| for draw (i, r, j) over the largest difference the
+ * two a-priori bounds allow: each within its bound of the exact draw
+ * (tests/fp_error_bound.c), so at most 1. The two Box-Mullers are different
+ * computations (the emulation mirrors the textbook cos(fl(2 pi) U2) with
+ * correctly rounded functions, the fast path reduces by quarter periods
+ * exactly, fp/fp_boxmuller.c), so they differ by up to a few ulps where the
+ * angle is large, and by more ulps of z near the zeros of cos and sin, where
+ * the emulation's angle error is a large relative error: the bound is in
+ * absolute terms for that reason, and no looser than the two bounds. */
+static double draw_gap(uint64_t seed, long long i, uint32_t r, int j, double emu, double fp)
+{
+  uint64_t w1, w2;
+  ddpm_noise_words(seed, (uint64_t)i, r, (uint32_t)j, &w1, &w2);
+  double b = fp_gaussian_error_bound(w1, w2, j & 1) + emu_gaussian_error_bound(w1, w2, j & 1);
+  return fabs(emu - fp) / b;
+}
+
 START_TEST(binary64_philox_near_fast_path)
 {
   static const char *samplers[] = {"ddpm:var=beta", "ddim:eta=0.5"};
@@ -193,8 +213,10 @@ START_TEST(binary64_philox_near_fast_path)
   size_t eq0 = 0;
   for (size_t q = 0; q < row; q++) { /* the initial draws */
     double v = mpfr_get_d(emu[q], MPFR_RNDN);
-    ck_assert_msg(ddpm_ulps_between(v, fp[q]) <= 4, "draw %zu: emulated %.17g, fast path %.17g",
-                  q, v, fp[q]);
+    double g = draw_gap(run.seed, (long long)(q / (size_t)run.d), 0, (int)(q % (size_t)run.d), v,
+                        fp[q]);
+    ck_assert_msg(g <= 1, "draw %zu: emulated %.17g, fast path %.17g (%.3g of the two bounds)", q,
+                  v, fp[q], g);
     eq0 += v == fp[q];
   }
   /* every row: the draws' few-ulp differences, carried by contracting steps */
@@ -202,7 +224,7 @@ START_TEST(binary64_philox_near_fast_path)
   long long worst_row;
   double u = max_scaled_ulps(&run, emu, fp, &eq, &worst_row);
   ck_assert_msg(u <= 16, "%.3g scaled ulps at row %lld", u, worst_row);
-  ck_assert_msg(eq0 * 2 > row, "only %zu of %zu initial draws equal", eq0, row);
+  printf("emu_sampler: %zu of %zu initial draws bit-equal\n", eq0, row);
   ddpm_emu_clear(&c);
   ddpm_ref_vector_free(emu, traj_len(&run));
   free(fp);
@@ -210,8 +232,10 @@ START_TEST(binary64_philox_near_fast_path)
 END_TEST
 
 /* The emulated Box-Muller draw in binary64 against the fast path's, many
- * draws: within 4 ulps, and the constants as the fast path writes them. */
-START_TEST(binary64_draws_within_4_ulps)
+ * draws: within the sum of their two a-priori bounds (draw_gap); the count
+ * of bit-equal draws and the largest distance in ulps are printed (not
+ * asserted: the two compute the angle differently). */
+START_TEST(binary64_draws_within_bounds)
 {
   ddpm_run run;
   test_make_run(&run, "linear:T=2", "gauss:d=9,mean=0,var=1", "ddpm", 400, 12345, 0, 0, 0);
@@ -223,21 +247,24 @@ START_TEST(binary64_draws_within_4_ulps)
   mpfr_t *y = ddpm_ref_vector_new(9, 128);
   double z[9];
   long long equal = 0, total = 0;
-  double worst = 0;
+  double worst = 0, worst_gap = 0;
   for (long long i = 0; i < run.n; i++) {
     ck_assert(ddpm_emu_initial(s, i, y, &e) == DDPM_OK);
     ddpm_fp_gaussians(run.seed, (uint64_t)i, 0, 9, z);
     for (int j = 0; j < 9; j++) {
       double v = mpfr_get_d(y[j], MPFR_RNDN);
       double u = ddpm_ulps_between(v, z[j]);
-      ck_assert_msg(u <= 4, "sample %lld coordinate %d: %.17g vs %.17g", i, j, v, z[j]);
+      double g = draw_gap(run.seed, i, 0, j, v, z[j]);
+      ck_assert_msg(g <= 1, "sample %lld coordinate %d: %.17g vs %.17g (%.3g of the two bounds)",
+                    i, j, v, z[j], g);
       worst = fmax(worst, u);
+      worst_gap = fmax(worst_gap, g);
       equal += u == 0;
       total++;
     }
   }
-  ck_assert_msg(equal * 10 > total * 8, "%lld of %lld draws equal (worst %g ulps)", equal, total,
-                worst);
+  printf("emu_sampler: %lld of %lld draws equal, worst %g ulps, %.3f of the two bounds\n", equal,
+         total, worst, worst_gap);
   ddpm_ref_vector_free(y, 9);
   ddpm_emu_sampler_free(s);
   ddpm_emu_clear(&c);
@@ -434,7 +461,7 @@ Suite *emu_sampler_suite(void)
   tcase_set_timeout(tc, 600);
   tcase_add_loop_test(tc, binary64_all_equals_fast_path, 0, N_FP_CASES);
   tcase_add_loop_test(tc, binary64_philox_near_fast_path, 0, 2);
-  tcase_add_test(tc, binary64_draws_within_4_ulps);
+  tcase_add_test(tc, binary64_draws_within_bounds);
   tcase_add_loop_test(tc, exact_equals_oracle, 0, N_EXACT_CASES);
   tcase_add_test(tc, noise_only_on_binary64_replay_is_exact);
   tcase_add_loop_test(tc, binary16_runs_finish, 0, N_HALF_CASES);

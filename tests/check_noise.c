@@ -142,6 +142,130 @@ START_TEST(fast_path_within_bound_of_oracle_many)
 }
 END_TEST
 
+/* ---- the fast path's log and sincos (fp/fp_boxmuller.c) against MPFR ---- */
+
+static uint64_t splitmix(uint64_t *x)
+{
+  uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+/* U as the fast path forms it from a 53-bit word (exactly: MPFR at 64 bits,
+ * then rounded to nearest binary64) */
+static double uniform_exact(uint64_t w)
+{
+  mpfr_t v;
+  mpfr_init2(v, 64);
+  mpfr_set_ui_2exp(v, (unsigned long)w, -53, MPFR_RNDN);
+  mpfr_add_d(v, v, 0x1p-54, MPFR_RNDN);
+  double d = mpfr_get_d(v, MPFR_RNDN);
+  mpfr_clear(v);
+  return d;
+}
+
+/* The test inputs: words uniform on [0, 2^53) and with a random number of
+ * leading zeros (small U), then the extremes: the smallest words, the largest
+ * (U rounds to 1), and U within 2^-40 of every multiple of 1/8 (the quadrant
+ * boundaries of sincos and the points where log's k changes near 1/2 and
+ * sqrt(1/2) are among or near them: every power of 2 down to 2^-54 too). */
+static long long unit_inputs(double *x, long long max)
+{
+  long long n = 0;
+  for (uint64_t w = 0; w < 4096; w++) x[n++] = uniform_exact(w);
+  for (uint64_t w = 0; w < 4096; w++) x[n++] = uniform_exact((1ULL << 53) - 1 - w);
+  for (int q = 1; q <= 8; q++)
+    for (int64_t k = -2048; k < 2048; k++) {
+      int64_t w = (int64_t)q * (1LL << 50) + k; /* U = q/8 + (k + 1/2) 2^-53 */
+      if (w >= 0 && w < (1LL << 53)) x[n++] = uniform_exact((uint64_t)w);
+    }
+  for (int e = 1; e <= 53; e++)
+    for (int64_t k = -64; k < 64; k++) {
+      int64_t w = (1LL << (53 - e)) + k; /* U near 2^-e */
+      if (w >= 0) x[n++] = uniform_exact((uint64_t)w);
+    }
+  x[n++] = 0.70710678118654752; /* sqrt(1/2) rounded: log's reduction boundary */
+  x[n++] = nextafter(0.70710678118654752, 0);
+  x[n++] = nextafter(0.70710678118654752, 1);
+  uint64_t state = 20261122;
+  while (n < max) {
+    uint64_t w = splitmix(&state) >> 11;
+    if (n & 1) w >>= splitmix(&state) % 53;
+    x[n++] = (double)(int64_t)w * 0x1p-53 + 0x1p-54; /* exact as the fast path's */
+  }
+  return n;
+}
+
+/* |y - exact| / (2^-53 |exact|), exact the MPFR value at 160 bits; and ulps */
+static double rel_err_u(double y, mpfr_srcptr exact, double *ulps)
+{
+  mpfr_t d;
+  mpfr_init2(d, 160);
+  mpfr_sub_d(d, exact, y, MPFR_RNDN);
+  double abs_err = fabs(mpfr_get_d(d, MPFR_RNDN));
+  double ex = fabs(mpfr_get_d(exact, MPFR_RNDN));
+  mpfr_clear(d);
+  if (ex == 0) {
+    *ulps = abs_err == 0 ? 0 : INFINITY;
+    return abs_err == 0 ? 0 : INFINITY;
+  }
+  *ulps = abs_err / ldexp(1.0, ilogb(ex) - 52);
+  return abs_err / (ex * 0x1p-53);
+}
+
+#define N_UNIT (1LL << 21)
+
+/* log within FP_LOG_REL u |ln U|, sin and cos of 2 pi U within FP_SINCOS_REL u
+ * relative, on 2^21 inputs (the largest errors are printed). */
+START_TEST(fast_path_log_sincos_within_stated_bounds)
+{
+  enum { LN = DDPM_FP_PHILOX_LANES };
+  double *x = malloc(N_UNIT * sizeof *x);
+  ck_assert(x != NULL);
+  long long n = unit_inputs(x, N_UNIT);
+  ck_assert_int_ge(n, 1000000);
+  mpfr_t v, twopi;
+  mpfr_init2(v, 160);
+  mpfr_init2(twopi, 160);
+  mpfr_const_pi(twopi, MPFR_RNDN);
+  mpfr_mul_2ui(twopi, twopi, 1, MPFR_RNDN);
+  double worst[3] = {0}, worst_ulps[3] = {0}, at[3] = {0};
+  for (long long b = 0; b + LN <= n; b += LN) {
+    double y[LN], s[LN], c[LN];
+    ddpm_fp_log_unit_lanes(x + b, y);
+    ddpm_fp_sincos_2pi_lanes(x + b, s, c);
+    for (int l = 0; l < LN; l++) {
+      double xv = x[b + l], e[3], ul[3];
+      mpfr_set_d(v, xv, MPFR_RNDN);
+      mpfr_log(v, v, MPFR_RNDN);
+      e[0] = rel_err_u(y[l], v, &ul[0]);
+      mpfr_mul_d(v, twopi, xv, MPFR_RNDN); /* 2 pi x to 160 bits: x is a double */
+      mpfr_sin(v, v, MPFR_RNDN);
+      if (2 * xv == floor(2 * xv)) mpfr_set_zero(v, 1); /* sin k pi = 0, not MPFR's 1e-48 */
+      e[1] = rel_err_u(s[l], v, &ul[1]);
+      mpfr_mul_d(v, twopi, xv, MPFR_RNDN);
+      mpfr_cos(v, v, MPFR_RNDN);
+      if (4 * xv == floor(4 * xv) && 2 * xv != floor(2 * xv)) mpfr_set_zero(v, 1);
+      e[2] = rel_err_u(c[l], v, &ul[2]);
+      ck_assert_msg(e[0] <= FP_LOG_REL, "log(%a) = %a: %g u relative", xv, y[l], e[0]);
+      ck_assert_msg(e[1] <= FP_SINCOS_REL, "sin(2 pi %a) = %a: %g u relative", xv, s[l], e[1]);
+      ck_assert_msg(e[2] <= FP_SINCOS_REL, "cos(2 pi %a) = %a: %g u relative", xv, c[l], e[2]);
+      for (int k = 0; k < 3; k++) {
+        if (e[k] > worst[k]) { worst[k] = e[k]; at[k] = xv; }
+        worst_ulps[k] = fmax(worst_ulps[k], ul[k]);
+      }
+    }
+  }
+  printf("noise: %lld inputs; largest errors in u = 2^-53 relative (ulps): log %.3f (%.3f) "
+         "at %a, sin(2 pi x) %.3f (%.3f) at %a, cos(2 pi x) %.3f (%.3f) at %a\n",
+         n, worst[0], worst_ulps[0], at[0], worst[1], worst_ulps[1], at[1], worst[2],
+         worst_ulps[2], at[2]);
+  mpfr_clears(v, twopi, (mpfr_ptr)0);
+  free(x);
+}
+END_TEST
+
 static int run_quiet(const char *cmd)
 {
   int rc = system(cmd);
@@ -174,6 +298,7 @@ Suite *noise_suite(void)
   tcase_add_test(tc, fast_path_within_bound_of_mpmath);
   tcase_add_test(tc, fast_path_within_bound_of_oracle_many);
   tcase_add_test(tc, mpmath_data_reproducible);
+  tcase_add_test(tc, fast_path_log_sincos_within_stated_bounds);
   suite_add_tcase(s, tc);
   return s;
 }
