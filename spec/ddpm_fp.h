@@ -120,7 +120,26 @@ void ddpm_fp_schedule_free(ddpm_fp_schedule *s);
 /* Coefficients of a jump from t to an earlier p (0 <= p < t <= T):
  * beta_jump = 1 - abar_t/abar_p = 1 - prod_{p<s<=t} (1 - beta_s), accumulated as
  * q <- q + (1 - q) beta_s (positive terms: no cancellation; p = t - 1 gives beta_t
- * exactly), alpha_jump = 1 - beta_jump. */
+ * exactly), alpha_jump = 1 - beta_jump.
+ * Proved (proofs/, WP float model): in binary64 beta_jump is in (0, 1] and
+ * alpha_jump in [0, 1]; beta_jump can round to exactly 1 (then alpha_jump =
+ * 0) when the product of the jump's alphas is below about 2^-54, which
+ * ddpm_fp_plan_step refuses; a nonzero alpha_jump is >= 2^-53. */
+/*@ requires t_rng:    0 <= p < t <= s->T <= DDPM_T_MAX;
+    requires valid:    \valid_read(s) && \valid_read(s->beta + (p + 1 .. t));
+    requires out:      \valid(beta_jump) && \valid(alpha_jump);
+    requires sep:      \separated(beta_jump, alpha_jump, s, s->beta + (p + 1 .. t));
+    requires beta_rng: \forall integer r; p < r <= t ==>
+                         \is_finite(s->beta[r]) && 0.0 < s->beta[r] < 1.0;
+    assigns *beta_jump, *alpha_jump;
+    ensures beta_j:      \is_finite(*beta_jump) && 0.0 < *beta_jump <= 1.0;
+    ensures alpha_j:     \is_finite(*alpha_jump) && 0.0 <= *alpha_jump <= 1.0;
+    ensures one_step:    t == p + 1 ==> *beta_jump == s->beta[t];
+    ensures alpha_exact: *beta_jump >= 0.5 ==> *alpha_jump == 1.0 - *beta_jump;
+    ensures alpha_err:   \abs(*alpha_jump - (1.0 - *beta_jump)) <= 0x1p-53;
+    ensures alpha_zero:  *alpha_jump == 0.0 <==> *beta_jump == 1.0;
+    ensures alpha_min:   *alpha_jump != 0.0 ==> *alpha_jump >= 0x1p-53;
+*/
 void ddpm_fp_jump(const ddpm_fp_schedule *s, long long t, long long p, double *beta_jump,
                   double *alpha_jump);
 
