@@ -54,21 +54,6 @@ void ddpm_fp_schedule_free(ddpm_fp_schedule *s)
   @/
   static void rnd_fix(double x) { }
 
-  /@ requires y <= x;
-     assigns \nothing;
-     ensures ax_sub_mono: rnd64(rsub(1.0, x)) <= rnd64(rsub(1.0, y));
-  @/
-  static void rnd_sub_mono(double x, double y)
-  {
-    /@ assert sub_mono: rsub(1.0, x) <= rsub(1.0, y); @/
-  }
-
-  /@ requires x <= rsub(1.0, y);
-     assigns \nothing;
-     ensures ax_le_sub: rnd64(x) <= rnd64(rsub(1.0, y));
-  @/
-  static void rnd_le_sub(double x, double y) { }
-
   // the constants 0 and 1 the C code stores, as reals (native floating point)
   /@ assigns \nothing;
      ensures fp_consts: (double)1.0 == 1.0 && (double)0.0 == 0.0;
@@ -82,6 +67,13 @@ void ddpm_fp_schedule_free(ddpm_fp_schedule *s)
      ensures ax_half_lt: \lt_double(x, (double)0.5) <==> x < 0.5;
   @/
   static void half_cmp(double x) { }
+
+  // the binary64 comparison of two doubles (as the C code makes it) and the real one
+  /@ requires \is_finite(x) && \is_finite(y);
+     assigns \nothing;
+     ensures ax_lt: \lt_double(x, y) <==> x < y;
+  @/
+  static void lt_cmp(double x, double y) { }
 
   // A double q <= 1 is 1 or at most its predecessor 1 - 2^-53: the
   // binary64 comparison (cvc5, native floating point) and the links between
@@ -100,12 +92,12 @@ void ddpm_fp_schedule_free(ddpm_fp_schedule *s)
 
 /* Proof helpers (ghost) for accumulate. acc_fl: the facts about the rounded
  * operations of one step (Gappa, on ranges only); acc_step: one step on the
- * computed values f = rnd(1 - b), A = rnd(a f) (abar_t), p = rnd(a b) and
- * O (1 - abar_t), with the drift |(1 - abar) + abar - 1| of the recurrence
- * bounded by 2^-50 per step while abar >= 1/2. */
+ * computed values f = rnd(1 - b), A = rnd(a f) (abar_t), p = rnd(a b),
+ * d = rnd(1 - A) and O (1 - abar_t), with the drift |(1 - abar) + abar - 1|
+ * of the recurrence bounded by 2^-50 per step while abar >= 1/2. */
 /*@ ghost
   /@ requires \is_finite(a) && \is_finite(b) && \is_finite(o);
-     requires 0.0 <= a <= 1.0 && 0x1p-35 <= b <= 1.0 && 0.0 <= o <= 1.0;
+     requires 0.0 <= a <= 1.0 && 0.0 <= b <= 1.0 && 0.0 <= o <= 1.0;
      assigns \nothing;
      ensures fl_f:     0.0 <= rnd64(rsub(1.0, b)) <= 1.0 &&
                        \abs(rnd_err(rnd64(rsub(1.0, b)), rsub(1.0, b))) <= 0x1p-53;
@@ -115,11 +107,8 @@ void ddpm_fp_schedule_free(ddpm_fp_schedule *s)
                                    rmul(a, rnd64(rsub(1.0, b))))) <= 0x1p-53;
      ensures fl_p:     0.0 <= rnd64(rmul(a, b)) <= 1.0 &&
                        \abs(rnd_err(rnd64(rmul(a, b)), rmul(a, b))) <= 0x1p-53;
-     ensures fl_p_lb:  0.5 <= a ==> 0x1p-36 <= rnd64(rmul(a, b));
-     ensures fl_ab:    0.5 <= a ==> 0x1p-36 <= rmul(a, b);
      ensures fl_O:     \abs(rnd_err(rnd64(radd(o, rnd64(rmul(a, b)))), radd(o, rnd64(rmul(a, b)))))
                          <= 0x1p-52;
-     ensures fl_O_lb:  0.5 <= a ==> 0x1p-36 <= rnd64(radd(o, rnd64(rmul(a, b))));
   @/
   static void acc_fl(double a, double b, double o) { }
 
@@ -131,41 +120,38 @@ void ddpm_fp_schedule_free(ddpm_fp_schedule *s)
 
   /@ requires t_rng:   1 <= t <= DDPM_SCHED_PROVED_TMAX;
      requires fin:     \is_finite(a) && \is_finite(o) && \is_finite(b) && \is_finite(f) &&
-                       \is_finite(A) && \is_finite(p) && \is_finite(O);
-     requires rng:     0.0 <= a <= 1.0 && 0.0 <= o <= 1.0 && 0x1p-35 <= b <= 1.0;
+                       \is_finite(A) && \is_finite(p) && \is_finite(d) && \is_finite(O);
+     requires rng:     0.0 <= a <= 1.0 && 0.0 <= o <= 1.0 && 0.0 < b <= 1.0;
+     requires start:   t == 1 ==> a == 1.0 && o == 0.0;
+     requires pos:     t > 1 ==> 0.0 < o;
      requires drift:   0.5 <= a ==> \abs(rsub(radd(o, a), 1.0)) <= (t - 1) * 0x1p-50;
-     requires phase2:  a < 0.5 ==> same(o, rnd64(rsub(1.0, a)));
      requires f_is:    same(f, rnd64(rsub(1.0, b)));
      requires A_is:    same(A, rnd64(rmul(a, f)));
      requires p_is:    same(p, rnd64(rmul(a, b)));
      requires O1_is:   0.5 <= A ==> same(O, rnd64(radd(o, p)));
-     requires O2_is:   A < 0.5 ==> same(O, rnd64(rsub(1.0, A)));
+     requires d_is:    A < 0.5 ==> same(d, rnd64(rsub(1.0, A)));
+     requires O2_is:   A < 0.5 ==> (d < o ==> O == o) && (o <= d ==> O == d);
      assigns \nothing;
      ensures lem_A:     0.0 <= A <= a;
-     ensures lem_O:     0x1p-36 <= O <= 1.0 && o <= O;
+     ensures lem_O:     0.0 < O <= 1.0 && o <= O;
+     ensures lem_first: t == 1 ==> O == b || 0.5 <= O;
      ensures lem_drift: 0.5 <= A ==> \abs(rsub(radd(O, A), 1.0)) <= t * 0x1p-50;
   @/
   static void acc_step(long long t, double a, double o, double b, double f, double A,
-                       double p, double O)
+                       double p, double d, double O)
   {
     acc_fl(a, b, o);
     half_cmp(A);
     half_cmp(a);
     rnd_mul_le(a, f);
     rnd_fix(a);
+    rnd_fix(b);
     /@ assert A_le: A <= a; @/
     if (0.5 <= A) {
       rnd_add_ge(o, p);
       rnd_fix(o);
     } else {
       acc_fl2(A);
-      if (a < 0.5) {
-        rnd_sub_mono(a, A);
-      } else {
-        /@ assert switch_le: o <= rsub(1.0, A); @/
-        rnd_le_sub(o, A);
-        rnd_fix(o);
-      }
     }
   }
 */
@@ -176,11 +162,9 @@ void ddpm_fp_schedule_free(ddpm_fp_schedule *s)
  * there, and it cannot creep past 1 as the sum could). abar is left alone
  * when the builder already made it (linear, proved). */
 /* Proved (proofs/, step 13; WP float model): under the preconditions below,
- * abar_t stays in [0, 1] and never increases and 1 - abar_t stays in
- * [2^-36, 1] and never decreases, in binary64. beta_t >= 2^-35 is needed:
- * with tiny betas 1 - abar can decrease where abar crosses 1/2 (proofs/README.md:
- * a three-step schedule whose 1 - abar_3 < 1 - abar_2; check_invariants refuses
- * it). abar_t > 0 is not claimed (it can underflow; check_invariants). */
+ * abar_t stays in [0, 1] and never increases and 1 - abar_t stays in (0, 1]
+ * and never decreases, in binary64, for any betas in (0, 1). abar_t > 0 is
+ * not claimed (it can underflow; check_invariants). */
 /*@ requires T_rng:    1 <= s->T <= DDPM_SCHED_PROVED_TMAX;
     requires valid:    \valid(s) && \valid(s->beta + (0 .. s->T)) &&
                        \valid(s->abar + (0 .. s->T)) && \valid(s->oma + (0 .. s->T));
@@ -191,12 +175,13 @@ void ddpm_fp_schedule_free(ddpm_fp_schedule *s)
                        \base_addr(s->abar) != \base_addr(s->oma);
     requires have:     have_abar == 0 || have_abar == 1;
     requires beta_rng: \forall integer t; 1 <= t <= s->T ==>
-                         \is_finite(s->beta[t]) && 0x1p-35 <= s->beta[t] < 1.0;
+                         \is_finite(s->beta[t]) && 0.0 < s->beta[t] < 1.0;
     requires given:    have_abar == 1 ==> abar_given(s->abar, s->beta, s->T);
     assigns s->abar[0 .. s->T], s->oma[0 .. s->T];
     ensures ends:      s->abar[0] == 1.0 && s->oma[0] == 0.0;
     ensures abar_rng:  abar_nonincr(s->abar, s->T);
     ensures oma_rng:   oma_nondecr(s->oma, s->T);
+    ensures oma_1:     s->oma[1] == s->beta[1] || 0.5 <= s->oma[1];
     ensures given:     have_abar == 1 ==> abar_given(s->abar, s->beta, s->T);
 */
 static void accumulate(ddpm_fp_schedule *s, int have_abar)
@@ -207,16 +192,16 @@ static void accumulate(ddpm_fp_schedule *s, int have_abar)
   /*@ loop invariant t_rng:   1 <= t <= s->T + 1;
       loop invariant ends:    s->abar[0] == 1.0 && s->oma[0] == 0.0;
       loop invariant in_b:    \forall integer j; 1 <= j <= s->T ==>
-                                \is_finite(s->beta[j]) && 0x1p-35 <= s->beta[j] < 1.0;
+                                \is_finite(s->beta[j]) && 0.0 < s->beta[j] < 1.0;
       loop invariant abar_i:  \forall integer j; 1 <= j < t ==>
                                 \is_finite(s->abar[j]) && 0.0 <= s->abar[j] <= 1.0;
       loop invariant abar_d:  \forall integer j; 1 <= j < t ==> s->abar[j] <= s->abar[j-1];
       loop invariant oma_i:   \forall integer j; 1 <= j < t ==>
-                                \is_finite(s->oma[j]) && 0x1p-36 <= s->oma[j] <= 1.0;
+                                \is_finite(s->oma[j]) && 0.0 < s->oma[j] <= 1.0;
       loop invariant oma_d:   \forall integer j; 1 <= j < t ==> s->oma[j-1] <= s->oma[j];
+      loop invariant oma_1:   t > 1 ==> s->oma[1] == s->beta[1] || 0.5 <= s->oma[1];
       loop invariant drift:   0.5 <= s->abar[t-1] ==>
                                 \abs(rsub(radd(s->oma[t-1], s->abar[t-1]), 1.0)) <= (t - 1) * 0x1p-50;
-      loop invariant phase2:  s->abar[t-1] < 0.5 ==> same(s->oma[t-1], rnd64(rsub(1.0, s->abar[t-1])));
       loop invariant given:   have_abar == 1 ==> abar_given(s->abar, s->beta, s->T);
       loop assigns t, s->abar[1 .. s->T], s->oma[1 .. s->T];
       loop variant s->T + 1 - t;
@@ -224,9 +209,10 @@ static void accumulate(ddpm_fp_schedule *s, int have_abar)
   for (long long t = 1; t <= s->T; t++) {
     /*@ ghost double b_g = s->beta[t], a_g = s->abar[t - 1], o_g = s->oma[t - 1]; */
     /*@ assert idx: s->abar[(long long)(t - 1)] == a_g && s->oma[(long long)(t - 1)] == o_g; */
-    /*@ assert cur_rng: \is_finite(b_g) && 0x1p-35 <= b_g <= 1.0 &&
+    /*@ assert cur_rng: \is_finite(b_g) && 0.0 < b_g <= 1.0 &&
                         \is_finite(a_g) && 0.0 <= a_g <= 1.0 &&
-                        \is_finite(o_g) && 0.0 <= o_g <= 1.0; */
+                        \is_finite(o_g) && 0.0 <= o_g <= 1.0 &&
+                        (t == 1 ==> a_g == 1.0 && o_g == 0.0) && (t > 1 ==> 0.0 < o_g); */
     /*@ assert cur_c:   \is_finite(s->abar[(long long)(t - 1)]) &&
                         0.0 <= s->abar[(long long)(t - 1)] <= 1.0; */
     /*@ ghost double f_g = 1.0 - s->beta[t]; */
@@ -236,7 +222,7 @@ static void accumulate(ddpm_fp_schedule *s, int have_abar)
     /*@ ghost double A_g = s->abar[t], a2_g = s->abar[t - 1], b2_g = s->beta[t],
                      o2_g = s->oma[t - 1]; */
     /*@ assert reads: a2_g == a_g && b2_g == b_g && o2_g == o_g; */
-    /*@ assert cur_rng2: \is_finite(b2_g) && 0x1p-35 <= b2_g <= 1.0 &&
+    /*@ assert cur_rng2: \is_finite(b2_g) && 0.0 <= b2_g <= 1.0 &&
                          \is_finite(a2_g) && 0.0 <= a2_g <= 1.0 &&
                          \is_finite(o2_g) && 0.0 <= o2_g <= 1.0; */
     /*@ assert giv_t: have_abar == 1 ==> \is_finite(s->abar[t]) &&
@@ -250,16 +236,32 @@ static void accumulate(ddpm_fp_schedule *s, int have_abar)
                         \is_finite(s->abar[t]) && 0.0 <= s->abar[t] <= 1.0; */
     /*@ ghost double p_g = s->abar[t - 1] * s->beta[t]; */
     /*@ assert fl_p_is: same(p_g, rnd64(rmul(a2_g, b2_g))); */
-    s->oma[t] = s->abar[t] >= 0.5 ? s->oma[t - 1] + s->abar[t - 1] * s->beta[t]
-                                  : 1.0 - s->abar[t];
+    /*@ ghost double d_g = 1.0 - A_g; */
+    /*@ assert fl_d_is: \is_finite(d_g) && same(d_g, rnd64(rsub(1.0, A_g))); */
+    if (s->abar[t] >= 0.5) {
+      s->oma[t] = s->oma[t - 1] + s->abar[t - 1] * s->beta[t];
+    } else {
+      /* Where abar crosses 1/2 this direct value can fall below the
+       * recurrence's 1 - abar_{t-1} (whose rounding errors add up, a few
+       * 2^-53 per step), though the exact 1 - abar increases: keep the
+       * larger. The exact 1 - abar_t exceeds the exact 1 - abar_{t-1}, so the
+       * larger is within the error of one of the two. Below, 1 - abar_t
+       * computed directly never decreases (rounding is monotonic). */
+      double d = 1.0 - s->abar[t];
+      s->oma[t] = d < s->oma[t - 1] ? s->oma[t - 1] : d;
+    }
     /*@ assert fl_O1_is: \le_double((double)0.5, A_g) ==> same(s->oma[t], rnd64(radd(o2_g, p_g))); */
-    /*@ assert fl_O2_is: !\le_double((double)0.5, A_g) ==> same(s->oma[t], rnd64(rsub(1.0, A_g))); */
+    /*@ assert O2_is: !\le_double((double)0.5, A_g) ==>
+                        (\lt_double(d_g, o2_g) ==> s->oma[t] == o2_g) &&
+                        (!\lt_double(d_g, o2_g) ==> s->oma[t] == d_g); */
+    /*@ assert O_fin: \is_finite(s->oma[t]); */
     /*@ ghost double O_g = s->oma[t];
               half_cmp(A_g);
-              acc_step(t, a_g, o_g, b_g, f_g, A_g, p_g, O_g); */
+              lt_cmp(d_g, o2_g);
+              acc_step(t, a_g, o_g, b_g, f_g, A_g, p_g, d_g, O_g); */
     /*@ assert new_t: \is_finite(s->abar[t]) && 0.0 <= s->abar[t] <= s->abar[t-1] &&
                       s->abar[t] <= 1.0 && \is_finite(s->oma[t]) &&
-                      0x1p-36 <= s->oma[t] <= 1.0 && s->oma[t-1] <= s->oma[t]; */
+                      0.0 < s->oma[t] <= 1.0 && s->oma[t-1] <= s->oma[t]; */
   }
 }
 

@@ -176,8 +176,8 @@ DER_MODEL_AX = (DER_MODEL_FL + "; IEEE-754 through Why3's ieee_float axioms "
 DER_MODEL_SMT = (DER_MODEL + "; proofs/exact_ops.driver and proofs/why3/cvc5_nofp.drv: "
                  "rnd64, the float operations and predicates uninterpreted (the "
                  "result holds for any meaning of them)")
-DER_RND_FNS = ["rnd_add_ge", "rnd_mul_le", "rnd_fix", "rnd_sub_mono", "rnd_le_sub",
-               "rnd_div_le1", "consts", "half_cmp", "one_or_below"]
+DER_RND_FNS = ["rnd_add_ge", "rnd_mul_le", "rnd_fix", "rnd_div_le1", "consts",
+               "half_cmp", "lt_cmp", "one_or_below"]
 DER_ACC_FNS = ["acc_fl", "acc_fl2", "acc_step", "accumulate"]
 DER_DERIVE_FNS = ["sqrt_fl", "der_alpha_fl", "btilde_fl", "snr_fl", "bt_fl", "derive"]
 DER_JUMP_FNS = ["jump_fl", "alpha_fl", "jump_lemma", "ddpm_fp_jump"]
@@ -200,8 +200,8 @@ STEPS.update({
         kind="wp",
         short="WP, cvc5 on Why3's IEEE axioms",
         title="WP: the same functions, properties ax_* (instances of Why3's ieee_float axioms)",
-        functions=["rnd_add_ge", "rnd_mul_le", "rnd_fix", "rnd_sub_mono", "rnd_le_sub",
-                   "rnd_div_le1", "half_cmp", "one_or_below"],
+        functions=["rnd_add_ge", "rnd_mul_le", "rnd_fix", "rnd_div_le1", "half_cmp",
+                   "lt_cmp", "one_or_below"],
         goal_prefix="typed_step_fp_",
         provers="cvc5 1.0.3 with proofs/why3/cvc5_axfp.drv (-wp-prover cvc5ax, timeout 20 s)",
         model=DER_MODEL_AX,
@@ -815,13 +815,14 @@ ASSUME_STEP = [
 DER_DOC = [
     ("accumulate", "abar_t and 1 - abar_t from beta",
      "fp/fp_schedule.c (static), contract there; predicates abar_given, abar_nonincr, oma_nondecr in spec/schedule.acsl; ghost lemma functions acc_fl, acc_fl2, acc_step",
-     "1 <= T <= 10000 (DDPM_SCHED_PROVED_TMAX); beta_t finite in [2^-35, 1) for t = 1..T; have_abar in {0, 1}, and when 1 (the linear builder's abar) abar_0 = 1 and every abar_t finite and equal to the rounded product rnd(abar_{t-1} rnd(1 - beta_t)) (abar_given); the beta, abar, oma arrays valid on 0..T and three separate blocks (\\base_addr distinct).",
+     "1 <= T <= 10000 (DDPM_SCHED_PROVED_TMAX); beta_t finite in (0, 1) for t = 1..T; have_abar in {0, 1}, and when 1 (the linear builder's abar) abar_0 = 1 and every abar_t finite and equal to the rounded product rnd(abar_{t-1} rnd(1 - beta_t)) (abar_given); the beta, abar, oma arrays valid on 0..T and three separate blocks (\\base_addr distinct).",
      [
         "ends: abar_0 = 1, 1 - abar_0 = 0",
         "abar_rng (abar_nonincr): for t = 1..T, abar_t finite, 0 <= abar_t <= abar_{t-1} (so abar_t in [0, 1], non-increasing)",
-        "oma_rng (oma_nondecr): for t = 1..T, 1 - abar_t finite, 2^-36 <= 1 - abar_t <= 1 and 1 - abar_{t-1} <= 1 - abar_t (in (0, 1], non-decreasing)",
+        "oma_rng (oma_nondecr): for t = 1..T, 1 - abar_t finite, 0 < 1 - abar_t <= 1 and 1 - abar_{t-1} <= 1 - abar_t (in (0, 1], non-decreasing)",
+        "oma_1: 1 - abar_1 = beta_1 or 1 - abar_1 >= 1/2 (so every 1 - abar_t >= min(beta_1, 1/2))",
         "given: with have_abar = 1 the abar column still satisfies abar_given (only abar_0 is rewritten, with its value 1)",
-        "how: while abar >= 1/2 (recurrence oma += abar beta), the drift |(1 - abar_t) + abar_t - 1| <= t 2^-50 (loop invariant drift; per step Gappa bounds the four rounding errors, acc_step adds them); where abar first drops below 1/2, 1 - abar_t = rnd(1 - abar_t) >= 1 - abar_{t-1} + abar_{t-1} beta_t - 2^-52 > oma_{t-1}, because abar_{t-1} beta_t >= 2^-36 exceeds the drift (<= 10000 2^-50); after that both are rnd(1 - abar) of a non-increasing abar. Monotonic rounding (ax_*) gives abar_t <= abar_{t-1} and the sum's monotonicity",
+        "how: while abar >= 1/2 (recurrence oma += abar beta), the drift |(1 - abar_t) + abar_t - 1| <= t 2^-50 (loop invariant drift; per step Gappa bounds the four rounding errors, acc_step adds them), which keeps the sum <= 1; below 1/2 the code stores max(1 - abar_{t-1}, rnd(1 - abar_t)), non-decreasing by construction and in [1/2, 1] (without the max, beta = 0.49999999999999917, 1.8026540454656822e-15, 6.938893903907228e-17 gave 1 - abar_3 = 0.5 < 1 - abar_2 = 0.5 + 2^-53 and the fast path refused that valid schedule; tests/data/betas_switch.txt). Monotonic rounding (ax_*) gives abar_t <= abar_{t-1} and the sum's monotonicity; on the recurrence's side 1 - abar_1 = rnd(0 + rnd(1 beta_1)) = beta_1",
         "no runtime error: every float operation finite (Gappa), memory accesses, no overflow of t; assigns; loop invariants; termination",
      ]),
     ("derive", "alpha, log abar, betatilde, SNR, square roots",
@@ -850,8 +851,8 @@ DER_DOC = [
 ]
 
 ASSUME_DER = [
-    ("D1", "The preconditions of each contract (above). ddpm_fp_schedule_build, which calls accumulate and derive, is not analysed: that its calls meet them is not proved (the columns are separate mallocs; the betas of the proved builders are in (0, 1) but beta_t >= 2^-35 is only stated for linear and scaled-linear by their boxes; abar_t > 0 is what check_invariants checks, after derive). For have_abar = 1 the linear builder computes abar_t = prod * (1.0 - b) with prod = abar_{t-1}, i.e. abar_given, but its contract does not state it."),
-    ("D2", "IEEE-754 binary64, round to nearest even, each operation rounded separately, as in S5/B5. The annotations change no code: fp/fp_schedule.c compiles (gcc -O2) to the same machine code with and without them (checked)."),
+    ("D1", "The preconditions of each contract (above). ddpm_fp_schedule_build, which calls accumulate and derive, is not analysed: that its calls meet them is not proved (the columns are separate mallocs; the betas of the proved builders are in (0, 1); derive's 1 - abar_t >= 2^-1022 follows from accumulate's oma_1 when beta_1 >= 2^-1022; abar_t > 0 is what check_invariants checks, after derive). For have_abar = 1 the linear builder computes abar_t = prod * (1.0 - b) with prod = abar_{t-1}, i.e. abar_given, but its contract does not state it."),
+    ("D2", "IEEE-754 binary64, round to nearest even, each operation rounded separately, as in S5/B5. The annotations change no code (comments to the compiler): fp/fp_schedule.c compiled (gcc -O2) to the same machine code with and without them (checked with objdump -d); the one change of values made for the proofs is accumulate's max (above)."),
     ("D3", "rnd64 is Why3's Float64.round RNE (proofs/step_fp.driver, as I5); rnd_err, radd, rsub, rmul, rdiv are the exact real operations (proofs/step_fp.mlw, proofs/exact_ops.mlw)."),
     ("D4", "Why3's axiomatisation of IEEE-754 (stdlib ieee_float: Round_monotonic, Round_to_real, lt_finite, le_finite, neg_finite, the operations' finite cases), the theory WP's float model is defined with, is trusted: the ax_* properties are proved by cvc5 from it (proofs/why3/cvc5_axfp.drv) instead of cvc5's native floating point."),
     ("D5", "The combination goals are proved with rnd64 and the floating-point symbols uninterpreted and the ieee_float axioms removed (proofs/exact_ops.driver, proofs/why3/cvc5_nofp.drv); they use the fl_/ax_/fp_ facts proved by the other runs as hypotheses. Removing axioms or meanings only weakens what the prover may assume."),
@@ -868,7 +869,6 @@ ASSUME_LIBM_DER = [
 ]
 
 NOT_PROVED_DER = [
-    "1 - abar is not non-decreasing for every beta in (0, 1): with beta = 0.49999999999999917, 1.8026540454656822e-15, 6.938893903907228e-17 (T = 3, each in (0, 1)), the recurrence's drift makes 1 - abar_2 = 0.5 + 2^-53 while abar_3 < 1/2 gives 1 - abar_3 = rnd(1 - abar_3) = 0.5, so 1 - abar_3 < 1 - abar_2 and betatilde_3 > beta_3. `ddpmref schedule --schedule file:F --engine fp` (F those three lines) exits 2 (\"1 - abar_3 decreases or leaves (0, 1] in binary64\"): check_invariants catches it, but a valid schedule is refused. Hence the precondition beta_t >= 2^-35 of accumulate (with T <= 10000).",
     "abar_t > 0: not implied by 0 < beta_t < 1 (abar underflows for long schedules with large betas); left to check_invariants, and a precondition of derive.",
     "ddpm_fp_schedule_build, check_invariants and file_betas are not analysed; the link from the builders' postconditions to accumulate's and derive's preconditions is not proved (D1), in particular not for lcw, vp and ou (have_abar = 2), whose 1 - abar is not proved non-decreasing.",
     "snr_0 = +infinity: stored, not claimed (D7).",

@@ -426,7 +426,7 @@ static int file_betas(const ddpm_spec *spec, ddpm_emu *c, ddpm_ref_schedule *s, 
 }
 
 /* abar by its product (unless the builder made it) and 1 - abar by the
- * recurrence while abar >= 1/2, directly below */
+ * recurrence while abar >= 1/2, directly below (never below 1 - abar_{t-1}) */
 static void accumulate(ddpm_emu *c, ddpm_ref_schedule *s, int have_abar)
 {
   label l;
@@ -443,7 +443,9 @@ static void accumulate(ddpm_emu *c, ddpm_ref_schedule *s, int have_abar)
       ddpm_emu_mul(c, SCHED, lab(&l, "abar beta", t), x, s->abar[t - 1], s->beta[t]);
       ddpm_emu_add(c, SCHED, lab(&l, "1-abar", t), s->oma[t], s->oma[t - 1], x);
     } else {
-      one_minus(c, lab(&l, "1-abar", t), s->oma[t], s->abar[t]);
+      /* d = 1 - abar_t, then the larger of d and 1 - abar_{t-1} (exact) */
+      one_minus(c, lab(&l, "1-abar", t), x, s->abar[t]);
+      mpfr_set(s->oma[t], mpfr_less_p(x, s->oma[t - 1]) ? s->oma[t - 1] : x, MPFR_RNDN);
     }
   }
   mpfr_clear(x);
