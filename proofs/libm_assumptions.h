@@ -2,7 +2,7 @@
  * builders ASSUME about glibc's libm (x86-64). Not part of the build.
  *
  * proofs/run force-includes this file (-include) in the Frama-C runs on
- * fp/fp_schedule_{scaled_linear,cosine,li_yan,continuous}.c. It defines
+ * fp/fp_schedule_{scaled_linear,cosine,li_yan,continuous,lcw}.c. It defines
  * __FC_MATH, the include guard of Frama-C's own math.h, so that <math.h> in
  * those files declares nothing more: the contracts below are the only facts
  * the proofs know about these functions. Each one is stated narrowly, on the
@@ -118,7 +118,8 @@ extern float __fc_infinity(int x);
 #define INFINITY __fc_infinity(0)
 #endif
 
-/* L6 exp: for x >= -700, exp(x) >= exp(-700) = 9.86e-305 > 2^-1011 (normal);
+/* L6 exp: for x >= -700, exp(x) >= exp(-700) = 9.86e-305 > 2^-1011 (normal),
+   for x >= -600, exp(x) >= exp(-600) = 2^-865.6 > 2^-866 (lcw);
    the result is +infinity when exp(x) overflows (x > 709.78), finite
    otherwise; exp(x) <= 1 for x <= 0 (1 is a double); for x <= -2^-30,
    exp(x) <= 1 - 2^-31 < 1 - 2^-53. */
@@ -128,6 +129,7 @@ extern float __fc_infinity(int x);
                      (\is_finite(\result) && 0x1p-1011 <= \result);
     ensures exp_le1: x <= 0.0 ==> \is_finite(\result) && \result <= 1.0;
     ensures exp_lt1: x <= -0x1p-30 ==> \result <= 0x1.fffffffffffffp-1;
+    ensures exp_600: -600.0 <= x <= 0.0 ==> 0x1p-866 <= \result;
 */
 extern double exp(double x);
 

@@ -55,7 +55,7 @@ STEPS = {
         model="WP Typed memory model, machine integers (+int): unsigned arithmetic modulo 2^n",
     ),
 }
-EVA_HELPERS = ["sl_frac", "cos_dT", "cos_units", "ly_dbl", "grid"]
+EVA_HELPERS = ["sl_frac", "cos_dT", "cos_units", "ly_dbl", "grid", "lcw_dbl"]
 BUILDER_FNS = {
     "scaled-linear": ["ddpm_fp_scaled_linear_betas", "sl_beta", "sl_frac"],
     "cosine": ["ddpm_fp_cosine_betas", "cos_c", "cos_sin_diff", "sin_small",
@@ -77,7 +77,7 @@ STEPS.update({
         eva_props=["eva_sl_frac", "eva_cos_dT", "eva_units", "eva_units_pos",
                    "eva_units_le1", "eva_ly_dbl", "eva_ly_dbl_64",
                    "eva_grid_tau", "eva_grid_tau1", "eva_grid_width",
-                   "eva_grid_vp"],
+                   "eva_grid_vp", "eva_lcw_dbl"],
         # the harness includes the builder files: only the helpers are
         # reachable, so function coverage is checked against this list
         reachable_only=True,
@@ -252,11 +252,56 @@ STEPS.update({
         model=DER_MODEL_SMT,
     ),
 })
+# The lcw builder (proofs/run step 14): four WP runs split as in step 13.
+LCW_MODEL = ("WP Typed memory model, IEEE-754 binary64 float model (+float), "
+             "machine integers (+int); libm through L4, L6, L7 (proofs/libm_assumptions.h)")
+LCW_FNS = ["ddpm_fp_lcw_fill", "lcw_k", "lcw_x", "lcw_cap1", "lcw_fl", "lcw_beta_fl",
+           "lcw_step", "lcw_add_ge", "lcw_mul_le", "lcw_fix", "lcw_lt", "lcw_div_le1",
+           "lcw_consts"]
+LCW_LOGS = ["wp_lcw_fl.log", "wp_lcw_ax.log", "wp_lcw_fp.log", "wp_lcw_smt.log"]
+STEPS.update({
+    "wp_lcw_fl.log": dict(
+        kind="wp",
+        short="WP, Gappa",
+        title="WP: fp/fp_schedule_lcw.c ddpm_fp_lcw_fill, its float helpers and ghost lemma functions, properties fl_* and the RTE float alarms",
+        functions=["ddpm_fp_lcw_fill", "lcw_k", "lcw_x", "lcw_fl", "lcw_beta_fl"],
+        goal_prefix="typed_step_fp_",
+        provers="Qed, Gappa 1.4.1 (-wp-prover gappa, timeout 30 s)",
+        model=LCW_MODEL + "; proofs/step_fp.driver (rnd64 = Why3's Float64.round RNE)",
+    ),
+    "wp_lcw_ax.log": dict(
+        kind="wp",
+        short="WP, cvc5 on Why3's IEEE axioms",
+        title="WP: the same functions, properties ax_*",
+        functions=["lcw_add_ge", "lcw_mul_le", "lcw_fix", "lcw_lt", "lcw_div_le1"],
+        goal_prefix="typed_step_fp_",
+        provers="cvc5 1.0.3 with proofs/why3/cvc5_axfp.drv (-wp-prover cvc5ax, timeout 20 s)",
+        model=LCW_MODEL + "; IEEE-754 through Why3's ieee_float axioms",
+    ),
+    "wp_lcw_fp.log": dict(
+        kind="wp",
+        short="WP, cvc5 native floating point",
+        title="WP: the same functions, properties fp_* (binary64 constants)",
+        functions=["lcw_consts"],
+        goal_prefix="typed_step_fp_",
+        provers="cvc5 1.0.3 (-wp-prover cvc5, timeout 20 s)",
+        model=LCW_MODEL,
+    ),
+    "wp_lcw_smt.log": dict(
+        kind="wp",
+        short="WP, cvc5 (combinations)",
+        title="WP: the same functions, every other property (combinations, memory, loops, libm preconditions, RTE memory and overflow)",
+        functions=LCW_FNS,
+        goal_prefix="typed_exact_ops_",
+        provers="Qed, cvc5 1.0.3 with proofs/why3/cvc5_nofp.drv (-wp-prover cvc5nofp, timeout 60 s)",
+        model=LCW_MODEL + "; rnd64, the float operations and predicates uninterpreted",
+    ),
+})
 STEP_ORDER = ["eva_schedule.log", "wp_schedule.log", "wp_linear_frac.log",
               "wp_philox.log", "eva_builders.log", "wp_builders.log",
               "wp_builder_helpers.log", "spacing_run.log",
               "wp_step_lemmas.log", "wp_step_coeffs.log", "wp_step_coeffs_smt.log",
-              "wp_step_bounds.log"] + DER_LOGS
+              "wp_step_bounds.log"] + DER_LOGS + LCW_LOGS
 
 # --------------------------------------------------------------------------
 # Parsers
@@ -696,7 +741,7 @@ ASSUME_LIBM = [
     ("L3", "cos (faithful): for finite x in [0, 1.5703125] (pi/2 - 4.8e-4), cos(x) is finite in [2^-12, 1]."),
     ("L4", "log (faithful): for finite x in [2, 10000], log(x) is finite in [0.6875, 9.25]."),
     ("L5", "log1p (faithful): for finite x in [2^-20, 1], log1p(x) is finite in [2^-21, 0.75]."),
-    ("L6", "exp (faithful): for finite x in [-700, 2^20], exp(x) is +infinity or finite and >= 2^-1011; if x <= 0 it is finite and <= 1; if x <= -2^-30 it is <= 1 - 2^-53."),
+    ("L6", "exp (faithful): for finite x in [-700, 2^20], exp(x) is +infinity or finite and >= 2^-1011; if x <= 0 it is finite and <= 1; if x <= -2^-30 it is <= 1 - 2^-53; if -600 <= x <= 0 it is >= 2^-866 (exp(-600) = 2^-865.6; used by lcw)."),
     ("L7", "expm1 (faithful): for finite x in [-700, -2^-1000], expm1(x) is finite in [-1, -2^-1001]; if moreover x >= -36, expm1(x) >= -(1 - 2^-52)."),
     ("L8", "fmin (exact, C11 F.10.9.2): for x not NaN and y finite, fmin(x, y) is finite, <= y, equal to y or (x finite and) to x, and <= x when x is finite."),
 ]
@@ -872,6 +917,17 @@ NOT_PROVED_DER = [
     "abar_t > 0: not implied by 0 < beta_t < 1 (abar underflows for long schedules with large betas); left to check_invariants, and a precondition of derive.",
     "ddpm_fp_schedule_build, check_invariants and file_betas are not analysed; the link from the builders' postconditions to accumulate's and derive's preconditions is not proved (D1), in particular not for lcw, vp and ou (have_abar = 2), whose 1 - abar is not proved non-decreasing.",
     "snr_0 = +infinity: stored, not claimed (D7).",
+]
+
+LCW_DOC = [
+    "Source: fp/fp_schedule_lcw.c (ddpm_fp_lcw_fill, contract in spec/ddpm_fp.h; static helpers lcw_dbl, lcw_k, lcw_x, lcw_cap1; ghost lemma functions lcw_fl, lcw_beta_fl, lcw_step, lcw_add_ge, lcw_mul_le, lcw_fix, lcw_lt, lcw_div_le1, lcw_consts).",
+    "Domain (preconditions): 100 <= T <= 10000, c0 in [2^-4, 64], c1 in [2^-4, 10] (finite), so that k = c1 log T / T <= 0.93 < 1 and c0 log T <= 600 (the defaults T = 100, c0 = 2, c1 = 10 are inside); beta, abar, oma valid on 0..T and separated.",
+    "Proved: every value stored is finite; abar_0 = 1 and 2^-866 <= abar_t <= abar_{t-1} (in (0, 1], non-increasing); 1 - abar_0 = 0 and 0 <= 1 - abar_{t-1} <= 1 - abar_t <= 1 (in [0, 1], non-decreasing); beta_0 = 0, beta_1 = 1 - abar_1, 0 <= beta_t <= 1 for t = 2..T; no runtime error; loop invariants, assigns, termination.",
+    "How: per step (t = T..2, backwards) Gappa bounds m = rnd(k abar_t), g = rnd(m (1 - abar_t)), rnd(abar_t + g), rnd(1 - m) >= 1/16 and the products; monotonic rounding (ax_*) gives g <= m <= abar_t <= abar_{t-1} and rnd((1 - abar_t) rnd(1 - m)) <= 1 - abar_t, and rnd(g / abar_{t-1}) <= 1.",
+    "Code change for the proof: abar_{t-1} = min(abar_t + g, 1) (lcw_cap1). The exact abar_{t-1} = abar_t (1 + k (1 - abar_t)) is below 1 for k < 1, but abar and 1 - abar are computed separately and their rounding errors could take the sum past 1; the cap can only move it closer to the exact value. common/model_tables.c (check_lcw) and ref/emu_schedule.c make the same computation.",
+    "Assumptions: the preconditions (ddpm_fp_schedule_build is not analysed: that the schedule spec's parameters lie in the box is not checked by the code, outside it check_invariants decides at run time); IEEE binary64 as D2 (the lcw file is compiled with -ffp-contract=off); D3-D6, D8, D9 as for the derived columns; libm L4 (log), L6 (exp, with the clause exp(x) >= 2^-866 for x in [-600, 0]: exp(-600) = 2^-865.6), L7 (expm1); lcw_dbl's (double)T by Eva (B2).",
+    "Not proved: 1 - abar_t > 0 and beta_t > 0 (1 - abar_1 is a product of up to T - 1 factors 1 - k abar in [1/16, 1] and could underflow in binary64 as far as this proof knows; in the reals it is at least about T^-(c1/(1 - k))); beta_t < 1 (in the reals beta_t <= k/(1 + k(1 - abar_t)) < 1; the binary64 proof stops at <= 1: the strict bound needs rnd(k abar) <= (15/16) abar, a relative-error fact that cvc5 did not derive from Gappa's bound in 90 s); beta_1 < 1 (the schedule check requires 1 - abar_1 <= 0.01). check_invariants checks all of them at run time.",
+    "Real-number model: abar_T = T^-c0 in (0, 1) and abar_{t-1} = abar_t (1 + k (1 - abar_t)) with 0 < k < 1 give abar_t < abar_{t-1} < 1 (a (1 + k (1 - a)) - a = k a (1 - a) > 0 and 1 - a (1 + k (1 - a)) = (1 - a)(1 - k a) > 0): 0 < abar_t < 1, strictly decreasing in t, so 0 < beta_t < 1; by hand, not a WP run.",
 ]
 
 NOT_PROVED_STEP = [
@@ -1237,6 +1293,26 @@ def write_report(path, results, status, ok, problems):
     w("Not proved (and problems found):")
     w("")
     for x in NOT_PROVED_DER:
+        w("- %s" % x)
+    w("")
+    w("## lcw builder (fp/fp_schedule_lcw.c)")
+    w("")
+    w("About the binary64 computation (WP's IEEE float model). Runs (proofs/run "
+      "step 14, split by prover as step 13): %s; lcw_dbl: Eva (run 5) and run 7."
+      % "; ".join("%s (%s)" % (STEPS[l]["title"], STEPS[l]["provers"]) for l in LCW_LOGS))
+    w("")
+    w("| function | WP goals | WP proved |")
+    w("|---|---|---|")
+    for fn in LCW_FNS:
+        g = p = 0
+        for log in LCW_LOGS:
+            res = results.get(log)
+            if res is not None and fn in res["per_fn"]:
+                g += res["per_fn"][fn][0]
+                p += res["per_fn"][fn][1]
+        w("| %s | %d | %d |" % (fn, g, p))
+    w("")
+    for x in LCW_DOC:
         w("- %s" % x)
     w("")
     with open(path, "w") as f:

@@ -73,7 +73,30 @@ void ddpm_fp_cosine_betas(long long T, double s, double max_beta, double *beta);
     ensures beta_rng: beta_finite(beta, T);
 */
 void ddpm_fp_li_yan_betas(long long T, double c0, double c1, double *beta);
-/* lcw is defined through abar: fills beta, abar and 1 - abar directly. */
+/* lcw is defined through abar: fills beta, abar and 1 - abar directly.
+ * Proved (proofs/, run 14: WP float model, libm through L4, L6, L7) on the
+ * box below: every value finite, abar_t in [2^-866, 1] non-increasing,
+ * 1 - abar_t in [0, 1] non-decreasing, beta_t in [0, 1] for t >= 2 and
+ * beta_1 = 1 - abar_1. Not proved: 1 - abar_t > 0 and beta_t > 0 (a product
+ * of up to T factors 1 - k abar could underflow), beta_t < 1; the schedule
+ * check (1 - abar_1 <= 0.01) and check_invariants decide them at run time. */
+/*@ requires T_rng:  100 <= T <= DDPM_SCHED_PROVED_TMAX;
+    requires finite: \is_finite(c0) && \is_finite(c1);
+    requires c0_rng: 0x1p-4 <= c0 <= 64.0;
+    requires c1_rng: 0x1p-4 <= c1 <= 10.0;
+    requires valid:  \valid(beta + (0 .. T)) && \valid(abar + (0 .. T)) &&
+                     \valid(oma + (0 .. T));
+    requires sep:    \separated(beta + (0 .. T), abar + (0 .. T), oma + (0 .. T));
+    assigns beta[0 .. T], abar[0 .. T], oma[0 .. T];
+    ensures beta_rng: beta[0] == 0.0 && beta[1] == oma[1] &&
+                      \forall integer t; 2 <= t <= T ==>
+                        \is_finite(beta[t]) && 0.0 <= beta[t] <= 1.0;
+    ensures abar_rng: abar_nonincr(abar, T) &&
+                      \forall integer t; 1 <= t <= T ==> 0x1p-866 <= abar[t];
+    ensures oma_rng:  oma[0] == 0.0 &&
+                      \forall integer t; 1 <= t <= T ==>
+                        \is_finite(oma[t]) && 0.0 <= oma[t] <= 1.0 && oma[t-1] <= oma[t];
+*/
 void ddpm_fp_lcw_fill(long long T, double c0, double c1, double *beta, double *abar,
                       double *oma);
 
