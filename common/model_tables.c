@@ -122,9 +122,9 @@ static int check_lcw(const ddpm_spec *s, const char *fam, ddpm_err *e)
   double c0_logT = s->real[DDPM_LY_C0] * log((double)T);
   double abar = exp(-c0_logT), oma = -expm1(-c0_logT);
   for (long long t = T; t > 1; t--) {
-    double next = abar + k * abar * oma;
+    double next = abar + k * abar * oma; /* as ddpm_fp_lcw_fill, capped at 1 */
     oma = oma * (1.0 - k * abar);
-    abar = next;
+    abar = next < 1.0 ? next : 1.0;
   }
   if (!(oma <= DDPM_SCHEDULE_END_TOL)) return c1_too_small(s, fam, e, "1 - abar_1", oma);
   return DDPM_OK;

@@ -10,6 +10,7 @@
  *                         n in [1, T], n in [T+1, 2T], so that Eva decides
  *                         the premises of eva_units_pos / eva_units_le1)
  *   ly_dbl(n)             n in [1, 63] and n in [64, 10000]
+ *   lcw_dbl(n)            n in [100, 10000]
  *   grid(k, T, eps, end)  every T in [2, 10000], k = 0 and k in [1, T],
  *                         eps every binary64 in [2^-30, 2^-2], end every
  *                         binary64 in [0.5, 1] and in (1, 16]
@@ -22,11 +23,13 @@
 #include "../fp/fp_schedule_cosine.c"
 #include "../fp/fp_schedule_li_yan.c"
 #include "../fp/fp_schedule_continuous.c"
+#include "../fp/fp_schedule_lcw.c"
 
 void eva_main(void)
 {
   (void)ly_dbl(Frama_C_interval(1, 63));
   (void)ly_dbl(Frama_C_interval(64, DDPM_SCHED_PROVED_TMAX));
+  (void)lcw_dbl(Frama_C_interval(100, DDPM_SCHED_PROVED_TMAX));
   double eps = Frama_C_double_interval(0x1p-30, 0x1p-2);
   double end_lo = Frama_C_double_interval(0.5, 1.0);
   double end_hi = Frama_C_double_interval(0x1.0000000000001p0, 16.0);

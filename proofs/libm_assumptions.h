@@ -2,7 +2,7 @@
  * builders ASSUME about glibc's libm (x86-64). Not part of the build.
  *
  * proofs/run force-includes this file (-include) in the Frama-C runs on
- * fp/fp_schedule_{scaled_linear,cosine,li_yan,continuous}.c. It defines
+ * fp/fp_schedule_{scaled_linear,cosine,li_yan,continuous,lcw}.c. It defines
  * __FC_MATH, the include guard of Frama-C's own math.h, so that <math.h> in
  * those files declares nothing more: the contracts below are the only facts
  * the proofs know about these functions. Each one is stated narrowly, on the
@@ -69,6 +69,7 @@ extern double sin(double x);
 */
 extern double cos(double x);
 
+#ifndef DDPM_LIBM_DERIVED
 /* L4 log: on [2, 10000], log is in [0.6931, 9.2104] inside [0.6875, 9.25]. */
 /*@ requires log_dom: \is_finite(x) && 2.0 <= x <= 10000.0;
     assigns \nothing;
@@ -82,8 +83,43 @@ extern double log(double x);
     ensures log1p_rng: \is_finite(\result) && 0x1p-21 <= \result <= 0x1.8p-1;
 */
 extern double log1p(double x);
+#else
+/* The derived columns of fp/fp_schedule.c (proofs/run, step 13, which
+   defines DDPM_LIBM_DERIVED) take log and log1p on other ranges: L10 and L11
+   replace L4 and L5 there (no other function of that run calls them). */
 
-/* L6 exp: for x >= -700, exp(x) >= exp(-700) = 9.86e-305 > 2^-1011 (normal);
+/* L10 log: on (0, 1], i.e. [2^-1074, 1] for a double, log is in
+   [log 2^-1074, 0] = [-744.44, 0]
+   inside [-745, 0]; log(1) = +0 exactly (C11 F.10.3.7), and a faithful
+   result of a value <= 0 is <= 0 (0 is a double). */
+/*@ requires log_dom: \is_finite(x) && 0.0 < x <= 1.0;
+    assigns \nothing;
+    ensures log_rng: \is_finite(\result) && -745.0 <= \result <= 0.0;
+*/
+extern double log(double x);
+
+/* L11 log1p: on [-1/2, 0], log1p is in [log 1/2, 0] = [-0.69315, 0] inside
+   [-0.6934, 0] (0x1.63p-1 = 0.69336; log1p(-0.5) is more than 1 ulp away);
+   log1p(+-0) = +-0 (C11 F.10.3.9). */
+/*@ requires log1p_dom: \is_finite(x) && -0.5 <= x <= 0.0;
+    assigns \nothing;
+    ensures log1p_rng: \is_finite(\result) && -0x1.63p-1 <= \result <= 0.0;
+*/
+extern double log1p(double x);
+
+/* INFINITY as Frama-C's own math.h defines it (not included here, see
+   __FC_MATH above): a float +infinity. fp/fp_schedule.c stores it in
+   snr[0]; nothing else is claimed about it. */
+/*@ logic float __fc_infinity(integer x) = \plus_infinity; */
+/*@ ensures result_is_infinity: \is_plus_infinity(\result);
+    assigns \result \from \nothing;
+*/
+extern float __fc_infinity(int x);
+#define INFINITY __fc_infinity(0)
+#endif
+
+/* L6 exp: for x >= -700, exp(x) >= exp(-700) = 9.86e-305 > 2^-1011 (normal),
+   for x >= -600, exp(x) >= exp(-600) = 2^-865.6 > 2^-866 (lcw);
    the result is +infinity when exp(x) overflows (x > 709.78), finite
    otherwise; exp(x) <= 1 for x <= 0 (1 is a double); for x <= -2^-30,
    exp(x) <= 1 - 2^-31 < 1 - 2^-53. */
@@ -93,6 +129,7 @@ extern double log1p(double x);
                      (\is_finite(\result) && 0x1p-1011 <= \result);
     ensures exp_le1: x <= 0.0 ==> \is_finite(\result) && \result <= 1.0;
     ensures exp_lt1: x <= -0x1p-30 ==> \result <= 0x1.fffffffffffffp-1;
+    ensures exp_600: -600.0 <= x <= 0.0 ==> 0x1p-866 <= \result;
 */
 extern double exp(double x);
 

@@ -55,7 +55,7 @@ STEPS = {
         model="WP Typed memory model, machine integers (+int): unsigned arithmetic modulo 2^n",
     ),
 }
-EVA_HELPERS = ["sl_frac", "cos_dT", "cos_units", "ly_dbl", "grid"]
+EVA_HELPERS = ["sl_frac", "cos_dT", "cos_units", "ly_dbl", "grid", "lcw_dbl"]
 BUILDER_FNS = {
     "scaled-linear": ["ddpm_fp_scaled_linear_betas", "sl_beta", "sl_frac"],
     "cosine": ["ddpm_fp_cosine_betas", "cos_c", "cos_sin_diff", "sin_small",
@@ -77,7 +77,7 @@ STEPS.update({
         eva_props=["eva_sl_frac", "eva_cos_dT", "eva_units", "eva_units_pos",
                    "eva_units_le1", "eva_ly_dbl", "eva_ly_dbl_64",
                    "eva_grid_tau", "eva_grid_tau1", "eva_grid_width",
-                   "eva_grid_vp"],
+                   "eva_grid_vp", "eva_lcw_dbl"],
         # the harness includes the builder files: only the helpers are
         # reachable, so function coverage is checked against this list
         reachable_only=True,
@@ -165,11 +165,143 @@ STEPS.update({
         model=STEP_MODEL,
     ),
 })
+# The derived columns and the jump of fp/fp_schedule.c (proofs/run step 13):
+# seven WP runs, the goals split by prover on the prefix of the property names.
+DER_MODEL = ("WP Typed memory model, IEEE-754 binary64 float model (+float), "
+             "machine integers (+int); libm through L9-L11 (proofs/libm_assumptions.h, "
+             "-DDDPM_LIBM_SQRT_CR -DDDPM_LIBM_DERIVED)")
+DER_MODEL_FL = DER_MODEL + "; proofs/step_fp.driver (rnd64 = Why3's Float64.round RNE)"
+DER_MODEL_AX = (DER_MODEL_FL + "; IEEE-754 through Why3's ieee_float axioms "
+                "(proofs/why3/cvc5_axfp.drv), not cvc5's native floating point")
+DER_MODEL_SMT = (DER_MODEL + "; proofs/exact_ops.driver and proofs/why3/cvc5_nofp.drv: "
+                 "rnd64, the float operations and predicates uninterpreted (the "
+                 "result holds for any meaning of them)")
+DER_RND_FNS = ["rnd_add_ge", "rnd_mul_le", "rnd_fix", "rnd_div_le1", "consts",
+               "half_cmp", "lt_cmp", "one_or_below"]
+DER_ACC_FNS = ["acc_fl", "acc_fl2", "acc_step", "accumulate"]
+DER_DERIVE_FNS = ["sqrt_fl", "der_alpha_fl", "btilde_fl", "snr_fl", "bt_fl", "derive"]
+DER_JUMP_FNS = ["jump_fl", "alpha_fl", "jump_lemma", "ddpm_fp_jump"]
+DER_FNS = DER_RND_FNS + DER_ACC_FNS + DER_DERIVE_FNS + DER_JUMP_FNS
+DER_LOGS = ["wp_derived_fl.log", "wp_derived_ax.log", "wp_derived_fp.log",
+            "wp_derived_smt.log", "wp_derive_fl.log", "wp_derive_ax.log",
+            "wp_derive_smt.log"]
+STEPS.update({
+    "wp_derived_fl.log": dict(
+        kind="wp",
+        short="WP, Gappa",
+        title="WP: fp/fp_schedule.c accumulate, ddpm_fp_jump and the ghost lemma functions, properties fl_* and the RTE float alarms",
+        functions=["acc_fl", "acc_fl2", "accumulate", "sqrt_fl", "der_alpha_fl",
+                   "btilde_fl", "snr_fl", "bt_fl", "jump_fl", "alpha_fl", "ddpm_fp_jump"],
+        goal_prefix="typed_step_fp_",
+        provers="Qed, Gappa 1.4.1 (-wp-prover gappa, timeout 30 s)",
+        model=DER_MODEL_FL,
+    ),
+    "wp_derived_ax.log": dict(
+        kind="wp",
+        short="WP, cvc5 on Why3's IEEE axioms",
+        title="WP: the same functions, properties ax_* (instances of Why3's ieee_float axioms)",
+        functions=["rnd_add_ge", "rnd_mul_le", "rnd_fix", "rnd_div_le1", "half_cmp",
+                   "lt_cmp", "one_or_below"],
+        goal_prefix="typed_step_fp_",
+        provers="cvc5 1.0.3 with proofs/why3/cvc5_axfp.drv (-wp-prover cvc5ax, timeout 20 s)",
+        model=DER_MODEL_AX,
+    ),
+    "wp_derived_fp.log": dict(
+        kind="wp",
+        short="WP, cvc5 native floating point",
+        title="WP: the same functions, properties fp_* (binary64 constants and order)",
+        functions=["consts", "one_or_below"],
+        goal_prefix="typed_step_fp_",
+        provers="cvc5 1.0.3 (-wp-prover cvc5, timeout 20 s)",
+        model=DER_MODEL_FL,
+    ),
+    "wp_derived_smt.log": dict(
+        kind="wp",
+        short="WP, cvc5 (combinations)",
+        title="WP: the same functions, every other property (combinations, memory, loops, RTE memory and overflow)",
+        functions=[f for f in DER_FNS if f != "derive"],
+        goal_prefix="typed_exact_ops_",
+        provers="Qed, cvc5 1.0.3 with proofs/why3/cvc5_nofp.drv (-wp-prover cvc5nofp, timeout 60 s)",
+        model=DER_MODEL_SMT,
+    ),
+    "wp_derive_fl.log": dict(
+        kind="wp",
+        short="WP, Gappa",
+        title="WP: derive (-warn-special-float none), properties fl_*",
+        functions=["derive"],
+        goal_prefix="typed_step_fp_",
+        provers="Qed, Gappa 1.4.1 (-wp-prover gappa, timeout 30 s)",
+        model=DER_MODEL_FL,
+    ),
+    "wp_derive_ax.log": dict(
+        kind="wp",
+        short="WP, cvc5 on Why3's IEEE axioms",
+        title="WP: derive, properties ax_*",
+        functions=["derive"],
+        goal_prefix="typed_step_fp_",
+        provers="cvc5 1.0.3 with proofs/why3/cvc5_axfp.drv (-wp-prover cvc5ax, timeout 20 s)",
+        model=DER_MODEL_AX,
+    ),
+    "wp_derive_smt.log": dict(
+        kind="wp",
+        short="WP, cvc5 (combinations)",
+        title="WP: derive, every other property",
+        functions=["derive"],
+        goal_prefix="typed_exact_ops_",
+        provers="Qed, cvc5 1.0.3 with proofs/why3/cvc5_nofp.drv (-wp-prover cvc5nofp, timeout 60 s)",
+        model=DER_MODEL_SMT,
+    ),
+})
+# The lcw builder (proofs/run step 14): four WP runs split as in step 13.
+LCW_MODEL = ("WP Typed memory model, IEEE-754 binary64 float model (+float), "
+             "machine integers (+int); libm through L4, L6, L7 (proofs/libm_assumptions.h)")
+LCW_FNS = ["ddpm_fp_lcw_fill", "lcw_k", "lcw_x", "lcw_cap1", "lcw_fl", "lcw_beta_fl",
+           "lcw_step", "lcw_add_ge", "lcw_mul_le", "lcw_fix", "lcw_lt", "lcw_div_le1",
+           "lcw_consts"]
+LCW_LOGS = ["wp_lcw_fl.log", "wp_lcw_ax.log", "wp_lcw_fp.log", "wp_lcw_smt.log"]
+STEPS.update({
+    "wp_lcw_fl.log": dict(
+        kind="wp",
+        short="WP, Gappa",
+        title="WP: fp/fp_schedule_lcw.c ddpm_fp_lcw_fill, its float helpers and ghost lemma functions, properties fl_* and the RTE float alarms",
+        functions=["ddpm_fp_lcw_fill", "lcw_k", "lcw_x", "lcw_fl", "lcw_beta_fl"],
+        goal_prefix="typed_step_fp_",
+        provers="Qed, Gappa 1.4.1 (-wp-prover gappa, timeout 30 s)",
+        model=LCW_MODEL + "; proofs/step_fp.driver (rnd64 = Why3's Float64.round RNE)",
+    ),
+    "wp_lcw_ax.log": dict(
+        kind="wp",
+        short="WP, cvc5 on Why3's IEEE axioms",
+        title="WP: the same functions, properties ax_*",
+        functions=["lcw_add_ge", "lcw_mul_le", "lcw_fix", "lcw_lt", "lcw_div_le1"],
+        goal_prefix="typed_step_fp_",
+        provers="cvc5 1.0.3 with proofs/why3/cvc5_axfp.drv (-wp-prover cvc5ax, timeout 20 s)",
+        model=LCW_MODEL + "; IEEE-754 through Why3's ieee_float axioms",
+    ),
+    "wp_lcw_fp.log": dict(
+        kind="wp",
+        short="WP, cvc5 native floating point",
+        title="WP: the same functions, properties fp_* (binary64 constants)",
+        functions=["lcw_consts"],
+        goal_prefix="typed_step_fp_",
+        provers="cvc5 1.0.3 (-wp-prover cvc5, timeout 20 s)",
+        model=LCW_MODEL,
+    ),
+    "wp_lcw_smt.log": dict(
+        kind="wp",
+        short="WP, cvc5 (combinations)",
+        title="WP: the same functions, every other property (combinations, memory, loops, libm preconditions, RTE memory and overflow)",
+        functions=LCW_FNS,
+        goal_prefix="typed_exact_ops_",
+        provers="Qed, cvc5 1.0.3 with proofs/why3/cvc5_nofp.drv (-wp-prover cvc5nofp, timeout 60 s)",
+        model=LCW_MODEL + "; rnd64, the float operations and predicates uninterpreted",
+    ),
+})
 STEP_ORDER = ["eva_schedule.log", "wp_schedule.log", "wp_linear_frac.log",
               "wp_philox.log", "eva_builders.log", "wp_builders.log",
               "wp_builder_helpers.log", "spacing_run.log",
               "wp_step_lemmas.log", "wp_step_coeffs.log", "wp_step_coeffs_smt.log",
-              "wp_step_bounds.log"]
+              "wp_step_bounds.log"] + DER_LOGS + LCW_LOGS
 
 # --------------------------------------------------------------------------
 # Parsers
@@ -609,7 +741,7 @@ ASSUME_LIBM = [
     ("L3", "cos (faithful): for finite x in [0, 1.5703125] (pi/2 - 4.8e-4), cos(x) is finite in [2^-12, 1]."),
     ("L4", "log (faithful): for finite x in [2, 10000], log(x) is finite in [0.6875, 9.25]."),
     ("L5", "log1p (faithful): for finite x in [2^-20, 1], log1p(x) is finite in [2^-21, 0.75]."),
-    ("L6", "exp (faithful): for finite x in [-700, 2^20], exp(x) is +infinity or finite and >= 2^-1011; if x <= 0 it is finite and <= 1; if x <= -2^-30 it is <= 1 - 2^-53."),
+    ("L6", "exp (faithful): for finite x in [-700, 2^20], exp(x) is +infinity or finite and >= 2^-1011; if x <= 0 it is finite and <= 1; if x <= -2^-30 it is <= 1 - 2^-53; if -600 <= x <= 0 it is >= 2^-866 (exp(-600) = 2^-865.6; used by lcw)."),
     ("L7", "expm1 (faithful): for finite x in [-700, -2^-1000], expm1(x) is finite in [-1, -2^-1001]; if moreover x >= -36, expm1(x) >= -(1 - 2^-52)."),
     ("L8", "fmin (exact, C11 F.10.9.2): for x not NaN and y finite, fmin(x, y) is finite, <= y, equal to y or (x finite and) to x, and <= x when x is finite."),
 ]
@@ -623,7 +755,7 @@ ASSUME_SPACING = [
 
 NOT_PROVED = [
     "lcw (fp/fp_schedule_lcw.c): no contract. Bounding abar_{t-1} = abar_t + k abar_t (1 - abar_t) by 1 in binary64 needs a relation between the two separately rounded columns abar and oma (oma <= 1 - abar + small) carried over up to T steps; interval reasoning (Gappa) cannot express it and a per-step bound on oma underflows for long schedules (1 - abar_1 can legitimately be 1e-20 or far smaller). Checked at run time only.",
-    "The derived columns of fp/fp_schedule.c (accumulate, derive: 0 <= betatilde_t <= beta_t) and ddpm_fp_jump (result in [0, 1)): not attempted in this round. Checked at run time (check_invariants) only.",
+    "The derived columns of fp/fp_schedule.c (accumulate, derive) and ddpm_fp_jump: see their own section below (proved under stated preconditions; the calls that ddpm_fp_schedule_build makes are not analysed, and the checks of check_invariants stay).",
     "Strict or non-strict monotonicity of abar / 1 - abar for the builders other than linear: not proved (vp/ou would need B_k increasing and exp/expm1 monotonic; the beta-defined schedules get abar from accumulate()).",
     "The file schedule (beta read from a file): its range is checked when the file is read.",
     "Nothing in this report is a real-number-model result: every property listed above is about the binary64 computation (Eva or WP's float model).",
@@ -723,6 +855,79 @@ ASSUME_STEP = [
     ("I8", "Runs 10 and 11 split the same functions' goals by prover (-wp-prop: run 11 takes @complete_behaviors, ratio and lem_*, run 10 the rest); together they cover every goal of these functions."),
     ("I9", "The wrappers of proofs/step_bounds.c make the calls fp/fp_sampler.c makes (ddpm_fp_plan_step and step: the coefficient function, then ddpm_fp_affine_apply with c = 0, z = 0 for noise-free steps and pf-heun's w = q Ytilde + q s2); fp_sampler.c itself is not analysed, so the per-sampler bounds hold for it as long as it keeps making these calls."),
     ("I10", "Trusted: Frama-C 25 (kernel, RTE, WP, Qed and its float library), Why3 1.5.1 and its drivers (gappa, z3), proofs/why3/cvc5.drv, Gappa 1.4.1, cvc5 1.0.3, z3 4.8.12."),
+]
+
+DER_DOC = [
+    ("accumulate", "abar_t and 1 - abar_t from beta",
+     "fp/fp_schedule.c (static), contract there; predicates abar_given, abar_nonincr, oma_nondecr in spec/schedule.acsl; ghost lemma functions acc_fl, acc_fl2, acc_step",
+     "1 <= T <= 10000 (DDPM_SCHED_PROVED_TMAX); beta_t finite in (0, 1) for t = 1..T; have_abar in {0, 1}, and when 1 (the linear builder's abar) abar_0 = 1 and every abar_t finite and equal to the rounded product rnd(abar_{t-1} rnd(1 - beta_t)) (abar_given); the beta, abar, oma arrays valid on 0..T and three separate blocks (\\base_addr distinct).",
+     [
+        "ends: abar_0 = 1, 1 - abar_0 = 0",
+        "abar_rng (abar_nonincr): for t = 1..T, abar_t finite, 0 <= abar_t <= abar_{t-1} (so abar_t in [0, 1], non-increasing)",
+        "oma_rng (oma_nondecr): for t = 1..T, 1 - abar_t finite, 0 < 1 - abar_t <= 1 and 1 - abar_{t-1} <= 1 - abar_t (in (0, 1], non-decreasing)",
+        "oma_1: 1 - abar_1 = beta_1 or 1 - abar_1 >= 1/2 (so every 1 - abar_t >= min(beta_1, 1/2))",
+        "given: with have_abar = 1 the abar column still satisfies abar_given (only abar_0 is rewritten, with its value 1)",
+        "how: while abar >= 1/2 (recurrence oma += abar beta), the drift |(1 - abar_t) + abar_t - 1| <= t 2^-50 (loop invariant drift; per step Gappa bounds the four rounding errors, acc_step adds them), which keeps the sum <= 1; below 1/2 the code stores max(1 - abar_{t-1}, rnd(1 - abar_t)), non-decreasing by construction and in [1/2, 1] (without the max, beta = 0.49999999999999917, 1.8026540454656822e-15, 6.938893903907228e-17 gave 1 - abar_3 = 0.5 < 1 - abar_2 = 0.5 + 2^-53 and the fast path refused that valid schedule; tests/data/betas_switch.txt). Monotonic rounding (ax_*) gives abar_t <= abar_{t-1} and the sum's monotonicity; on the recurrence's side 1 - abar_1 = rnd(0 + rnd(1 beta_1)) = beta_1",
+        "no runtime error: every float operation finite (Gappa), memory accesses, no overflow of t; assigns; loop invariants; termination",
+     ]),
+    ("derive", "alpha, log abar, betatilde, SNR, square roots",
+     "fp/fp_schedule.c (static), contract there; predicates columns_valid, columns_apart there; ghost lemma functions sqrt_fl, der_alpha_fl, btilde_fl, snr_fl, bt_fl",
+     "1 <= T <= 10^7 (DDPM_T_MAX); every column valid on 0..T and the nine columns separate blocks (columns_apart); for t = 1..T: beta_t finite in (0, 1), abar_t finite in (0, 1], 1 - abar_t finite in [2^-1022, 1] and non-decreasing, 1 - abar_0 = 0 (finite). accumulate's postcondition gives all of these but abar_t > 0 (checked by check_invariants, which runs after derive) for T <= 10000.",
+     [
+        "ends: alpha_0 = 1, log abar_0 = 0, betatilde_0 = 0, sqrt abar_0 = 1, sqrt(1 - abar_0) = 0 (snr_0 = +infinity is stored but not claimed)",
+        "alpha: for t = 1..T, alpha_t = rnd(1 - beta_t) finite in [2^-53, 1]",
+        "log_abar: log abar_t finite in [-745, 0] (log1p(-(1 - abar_t)) when 1 - abar_t < 1/2, log(abar_t) otherwise; L10, L11)",
+        "btilde: betatilde_t finite and 0 <= betatilde_t <= beta_t (the ratio rnd((1 - abar_{t-1})/(1 - abar_t)) is in [0, 1] by monotonic rounding, then rnd(beta_t r) <= beta_t)",
+        "snr: SNR_t = rnd(abar_t/(1 - abar_t)) finite, >= 0 (<= 2^1022)",
+        "roots: sqrt(abar_t) and sqrt(1 - abar_t) finite in [0, 1] (L9)",
+        "no runtime error: memory accesses, no overflow of t; every value computed for t >= 1 finite by the assertions above (the RTE float alarms are off for derive: -warn-special-float none, because of snr_0 = INFINITY); assigns; loop invariants; termination",
+     ]),
+    ("ddpm_fp_jump", "jump coefficients beta_j, alpha_j",
+     "fp/fp_schedule.c, contract in spec/ddpm_fp.h; ghost lemma functions jump_fl, alpha_fl, jump_lemma",
+     "0 <= p < t <= s->T <= 10^7; beta_r finite in (0, 1) for r = p+1..t; beta_jump, alpha_jump valid, separated from each other, from s and from beta[p+1..t].",
+     [
+        "beta_j: beta_jump finite, 0 < beta_jump <= 1 (it can be exactly 1: then alpha_jump = 0)",
+        "alpha_j: alpha_jump finite, 0 <= alpha_jump <= 1",
+        "one_step: t = p + 1 ==> beta_jump = beta_t exactly",
+        "alpha_exact: beta_jump >= 1/2 ==> alpha_jump = 1 - beta_jump exactly (Sterbenz); alpha_err: |alpha_jump - (1 - beta_jump)| <= 2^-53",
+        "alpha_zero: alpha_jump = 0 <==> beta_jump = 1; alpha_min: alpha_jump != 0 ==> alpha_jump >= 2^-53 (so the coefficient contracts' domain alpha_j >= 2^-54 covers every nonzero alpha_j)",
+        "how: q stays in [0, 1] (q + rnd(rnd(1 - q) b) <= 1 + 2^-53, which rounds to 1) and never decreases (monotonic rounding); no runtime error; loop invariants; termination",
+     ]),
+]
+
+ASSUME_DER = [
+    ("D1", "The preconditions of each contract (above). ddpm_fp_schedule_build, which calls accumulate and derive, is not analysed: that its calls meet them is not proved (the columns are separate mallocs; the betas of the proved builders are in (0, 1); derive's 1 - abar_t >= 2^-1022 follows from accumulate's oma_1 when beta_1 >= 2^-1022; abar_t > 0 is what check_invariants checks, after derive). For have_abar = 1 the linear builder computes abar_t = prod * (1.0 - b) with prod = abar_{t-1}, i.e. abar_given, but its contract does not state it."),
+    ("D2", "IEEE-754 binary64, round to nearest even, each operation rounded separately, as in S5/B5. The annotations change no code (comments to the compiler): fp/fp_schedule.c compiled (gcc -O2) to the same machine code with and without them (checked with objdump -d); the one change of values made for the proofs is accumulate's max (above)."),
+    ("D3", "rnd64 is Why3's Float64.round RNE (proofs/step_fp.driver, as I5); rnd_err, radd, rsub, rmul, rdiv are the exact real operations (proofs/step_fp.mlw, proofs/exact_ops.mlw)."),
+    ("D4", "Why3's axiomatisation of IEEE-754 (stdlib ieee_float: Round_monotonic, Round_to_real, lt_finite, le_finite, neg_finite, the operations' finite cases), the theory WP's float model is defined with, is trusted: the ax_* properties are proved by cvc5 from it (proofs/why3/cvc5_axfp.drv) instead of cvc5's native floating point."),
+    ("D5", "The combination goals are proved with rnd64 and the floating-point symbols uninterpreted and the ieee_float axioms removed (proofs/exact_ops.driver, proofs/why3/cvc5_nofp.drv); they use the fl_/ax_/fp_ facts proved by the other runs as hypotheses. Removing axioms or meanings only weakens what the prover may assume."),
+    ("D6", "Every property of these functions is proved in exactly one of the seven runs: the runs select by the prefix of the property name (fl_ Gappa, ax_ cvc5 on the axioms, fp_ cvc5 native, all other names and RTE memory/overflow alarms in the combination run; RTE float alarms with Gappa). The name lists are read from fp/fp_schedule.c by proofs/run."),
+    ("D7", "derive is analysed with -warn-special-float none (no RTE alarm on float operations): snr[0] = INFINITY is infinite on purpose, and WP encodes Frama-C's \\plus_infinity as the rounding of the real 1/0, about which nothing can be proved. Every value derive computes for t >= 1 is proved finite by explicit assertions and postconditions instead."),
+    ("D8", "Ghost code (not compiled): ghost variables copy values read or computed by the C code (WP gives them the same terms; where the C index t - 1 is a machine integer the assertion idx relates the two); the ghost lemma functions have empty or assertion-only bodies and are proved like the other functions; their preconditions are proved at every call."),
+    ("D9", "Trusted: Frama-C 25 (kernel, RTE, WP, Qed and its float library), Why3 1.5.1 with its drivers, its ieee_float theory and the local drivers proofs/why3/cvc5.drv, cvc5_axfp.drv, cvc5_nofp.drv, Gappa 1.4.1, cvc5 1.0.3."),
+]
+
+ASSUME_LIBM_DER = [
+    ("L9", "sqrt (IEEE-754 correctly rounded): for finite x >= 0, sqrt(x) is finite and equals rnd64(sqrt x) (as in the integrator bounds)."),
+    ("L10", "log (faithful, <= 1 ulp): for finite x in (0, 1] (i.e. [2^-1074, 1] for a double), log(x) is finite in [-745, 0] (log 2^-1074 = -744.44; log(1) = +0, C11 F.10.3.7)."),
+    ("L11", "log1p (faithful): for finite x in [-1/2, 0], log1p(x) is finite in [-0x1.63p-1, 0] = [-0.69336, 0] (log1p(-1/2) = -0.693147; log1p(+-0) = +-0, C11 F.10.3.9)."),
+]
+
+NOT_PROVED_DER = [
+    "abar_t > 0: not implied by 0 < beta_t < 1 (abar underflows for long schedules with large betas); left to check_invariants, and a precondition of derive.",
+    "ddpm_fp_schedule_build, check_invariants and file_betas are not analysed; the link from the builders' postconditions to accumulate's and derive's preconditions is not proved (D1), in particular not for lcw, vp and ou (have_abar = 2), whose 1 - abar is not proved non-decreasing.",
+    "snr_0 = +infinity: stored, not claimed (D7).",
+]
+
+LCW_DOC = [
+    "Source: fp/fp_schedule_lcw.c (ddpm_fp_lcw_fill, contract in spec/ddpm_fp.h; static helpers lcw_dbl, lcw_k, lcw_x, lcw_cap1; ghost lemma functions lcw_fl, lcw_beta_fl, lcw_step, lcw_add_ge, lcw_mul_le, lcw_fix, lcw_lt, lcw_div_le1, lcw_consts).",
+    "Domain (preconditions): 100 <= T <= 10000, c0 in [2^-4, 64], c1 in [2^-4, 10] (finite), so that k = c1 log T / T <= 0.93 < 1 and c0 log T <= 600 (the defaults T = 100, c0 = 2, c1 = 10 are inside); beta, abar, oma valid on 0..T and separated.",
+    "Proved: every value stored is finite; abar_0 = 1 and 2^-866 <= abar_t <= abar_{t-1} (in (0, 1], non-increasing); 1 - abar_0 = 0 and 0 <= 1 - abar_{t-1} <= 1 - abar_t <= 1 (in [0, 1], non-decreasing); beta_0 = 0, beta_1 = 1 - abar_1, 0 <= beta_t <= 1 for t = 2..T; no runtime error; loop invariants, assigns, termination.",
+    "How: per step (t = T..2, backwards) Gappa bounds m = rnd(k abar_t), g = rnd(m (1 - abar_t)), rnd(abar_t + g), rnd(1 - m) >= 1/16 and the products; monotonic rounding (ax_*) gives g <= m <= abar_t <= abar_{t-1} and rnd((1 - abar_t) rnd(1 - m)) <= 1 - abar_t, and rnd(g / abar_{t-1}) <= 1.",
+    "Code change for the proof: abar_{t-1} = min(abar_t + g, 1) (lcw_cap1). The exact abar_{t-1} = abar_t (1 + k (1 - abar_t)) is below 1 for k < 1, but abar and 1 - abar are computed separately and their rounding errors could take the sum past 1; the cap can only move it closer to the exact value. common/model_tables.c (check_lcw) and ref/emu_schedule.c make the same computation.",
+    "Assumptions: the preconditions (ddpm_fp_schedule_build is not analysed: that the schedule spec's parameters lie in the box is not checked by the code, outside it check_invariants decides at run time); IEEE binary64 as D2 (the lcw file is compiled with -ffp-contract=off); D3-D6, D8, D9 as for the derived columns; libm L4 (log), L6 (exp, with the clause exp(x) >= 2^-866 for x in [-600, 0]: exp(-600) = 2^-865.6), L7 (expm1); lcw_dbl's (double)T by Eva (B2).",
+    "Not proved: 1 - abar_t > 0 and beta_t > 0 (1 - abar_1 is a product of up to T - 1 factors 1 - k abar in [1/16, 1] and could underflow in binary64 as far as this proof knows; in the reals it is at least about T^-(c1/(1 - k))); beta_t < 1 (in the reals beta_t <= k/(1 + k(1 - abar_t)) < 1; the binary64 proof stops at <= 1: the strict bound needs rnd(k abar) <= (15/16) abar, a relative-error fact that cvc5 did not derive from Gappa's bound in 90 s); beta_1 < 1 (the schedule check requires 1 - abar_1 <= 0.01). check_invariants checks all of them at run time.",
+    "Real-number model: abar_T = T^-c0 in (0, 1) and abar_{t-1} = abar_t (1 + k (1 - abar_t)) with 0 < k < 1 give abar_t < abar_{t-1} < 1 (a (1 + k (1 - a)) - a = k a (1 - a) > 0 and 1 - a (1 + k (1 - a)) = (1 - a)(1 - k a) > 0): 0 < abar_t < 1, strictly decreasing in t, so 0 < beta_t < 1; by hand, not a WP run.",
 ]
 
 NOT_PROVED_STEP = [
@@ -1038,6 +1243,76 @@ def write_report(path, results, status, ok, problems):
     w("Not proved (and problems found):")
     w("")
     for x in NOT_PROVED_STEP:
+        w("- %s" % x)
+    w("")
+
+    w("## Derived columns and jump coefficients (fp/fp_schedule.c)")
+    w("")
+    w("Every result below is about the binary64 computation (WP's IEEE float "
+      "model), under the preconditions stated. Runs (proofs/run step 13, the "
+      "goals split by prover on the prefix of the property names, D6): %s."
+      % "; ".join("%s (%s)" % (STEPS[l]["title"], STEPS[l]["provers"]) for l in DER_LOGS))
+    w("")
+    def der_counts(fn):
+        g = p = 0
+        for log in DER_LOGS:
+            res = results.get(log)
+            if res is not None and fn in res["per_fn"]:
+                g += res["per_fn"][fn][0]
+                p += res["per_fn"][fn][1]
+        return g, p
+    w("| function | WP goals | WP proved |")
+    w("|---|---|---|")
+    for fn in DER_FNS:
+        g, p = der_counts(fn)
+        w("| %s | %d | %d |" % (fn, g, p))
+    w("")
+    for fn, what, where, domain, proves in DER_DOC:
+        w("### %s: %s" % (fn, what))
+        w("")
+        w("Source: %s." % where)
+        w("")
+        w("Domain (preconditions): %s" % domain)
+        w("")
+        w("- Proved:")
+        for x in proves:
+            w("  - %s" % x)
+        w("- Assumptions: D1-D9; libm: %s." % ("L9, L10, L11" if fn == "derive" else "none"))
+        w("")
+    w("The ghost lemma functions (rounding facts rnd_*, consts, half_cmp, "
+      "one_or_below; the per-step facts acc_fl, acc_fl2, acc_step, sqrt_fl, "
+      "der_alpha_fl, btilde_fl, snr_fl, bt_fl, jump_fl, alpha_fl, jump_lemma) "
+      "are proved like the functions above; their contracts are the steps of "
+      "those proofs.")
+    w("")
+    w("Assumptions (referred to above by number):")
+    w("")
+    for k, a in ASSUME_DER + ASSUME_LIBM_DER:
+        w("- %s. %s" % (k, a))
+    w("")
+    w("Not proved (and problems found):")
+    w("")
+    for x in NOT_PROVED_DER:
+        w("- %s" % x)
+    w("")
+    w("## lcw builder (fp/fp_schedule_lcw.c)")
+    w("")
+    w("About the binary64 computation (WP's IEEE float model). Runs (proofs/run "
+      "step 14, split by prover as step 13): %s; lcw_dbl: Eva (run 5) and run 7."
+      % "; ".join("%s (%s)" % (STEPS[l]["title"], STEPS[l]["provers"]) for l in LCW_LOGS))
+    w("")
+    w("| function | WP goals | WP proved |")
+    w("|---|---|---|")
+    for fn in LCW_FNS:
+        g = p = 0
+        for log in LCW_LOGS:
+            res = results.get(log)
+            if res is not None and fn in res["per_fn"]:
+                g += res["per_fn"][fn][0]
+                p += res["per_fn"][fn][1]
+        w("| %s | %d | %d |" % (fn, g, p))
+    w("")
+    for x in LCW_DOC:
         w("- %s" % x)
     w("")
     with open(path, "w") as f:

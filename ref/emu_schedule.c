@@ -288,13 +288,10 @@ static void lcw_fill(const ddpm_spec *spec, ddpm_emu *c, ddpm_ref_schedule *s)
   ddpm_emu_mul(c, SCHED, "c1 log(T)", k, c1, logT);
   conv(c, "T", x, T);
   ddpm_emu_div(c, SCHED, "k", k, k, x);
-  /* abar[T] = exp(-c0 * logT) */
+  /* x = -c0 * logT, abar[T] = exp(x), oma[T] = -expm1(x) */
   mpfr_neg(x, c0, MPFR_RNDN);
   ddpm_emu_mul(c, SCHED, "-c0 log(T)", x, x, logT);
   ddpm_emu_exp(c, SCHED, lab(&l, "abar", T), s->abar[T], x);
-  /* oma[T] = -expm1(-c0 * logT): the product is formed a second time */
-  mpfr_neg(x, c0, MPFR_RNDN);
-  ddpm_emu_mul(c, SCHED, "-c0 log(T)", x, x, logT);
   ddpm_emu_expm1(c, SCHED, lab(&l, "1-abar", T), s->oma[T], x);
   mpfr_neg(s->oma[T], s->oma[T], MPFR_RNDN);
   for (long long t = T; t > 1; t--) {
@@ -302,6 +299,9 @@ static void lcw_fill(const ddpm_spec *spec, ddpm_emu *c, ddpm_ref_schedule *s)
     ddpm_emu_mul(c, SCHED, lab(&l, "k abar", t), growth, k, s->abar[t]);
     ddpm_emu_mul(c, SCHED, lab(&l, "growth", t), growth, growth, s->oma[t]);
     ddpm_emu_add(c, SCHED, lab(&l, "abar", t - 1), s->abar[t - 1], s->abar[t], growth);
+    /* abar[t - 1] = next < 1.0 ? next : 1.0 (exact) */
+    if (!(mpfr_cmp_ui(s->abar[t - 1], 1) < 0) || mpfr_nan_p(s->abar[t - 1]))
+      mpfr_set_ui(s->abar[t - 1], 1, MPFR_RNDN);
     /* oma[t - 1] = oma[t] * (1.0 - k * abar[t]) */
     ddpm_emu_mul(c, SCHED, lab(&l, "k abar", t), ka, k, s->abar[t]);
     one_minus(c, lab(&l, "1-k abar", t), ka, ka);
@@ -426,7 +426,7 @@ static int file_betas(const ddpm_spec *spec, ddpm_emu *c, ddpm_ref_schedule *s, 
 }
 
 /* abar by its product (unless the builder made it) and 1 - abar by the
- * recurrence while abar >= 1/2, directly below */
+ * recurrence while abar >= 1/2, directly below (never below 1 - abar_{t-1}) */
 static void accumulate(ddpm_emu *c, ddpm_ref_schedule *s, int have_abar)
 {
   label l;
@@ -443,7 +443,9 @@ static void accumulate(ddpm_emu *c, ddpm_ref_schedule *s, int have_abar)
       ddpm_emu_mul(c, SCHED, lab(&l, "abar beta", t), x, s->abar[t - 1], s->beta[t]);
       ddpm_emu_add(c, SCHED, lab(&l, "1-abar", t), s->oma[t], s->oma[t - 1], x);
     } else {
-      one_minus(c, lab(&l, "1-abar", t), s->oma[t], s->abar[t]);
+      /* d = 1 - abar_t, then the larger of d and 1 - abar_{t-1} (exact) */
+      one_minus(c, lab(&l, "1-abar", t), x, s->abar[t]);
+      mpfr_set(s->oma[t], mpfr_less_p(x, s->oma[t - 1]) ? s->oma[t - 1] : x, MPFR_RNDN);
     }
   }
   mpfr_clear(x);

@@ -73,7 +73,30 @@ void ddpm_fp_cosine_betas(long long T, double s, double max_beta, double *beta);
     ensures beta_rng: beta_finite(beta, T);
 */
 void ddpm_fp_li_yan_betas(long long T, double c0, double c1, double *beta);
-/* lcw is defined through abar: fills beta, abar and 1 - abar directly. */
+/* lcw is defined through abar: fills beta, abar and 1 - abar directly.
+ * Proved (proofs/, run 14: WP float model, libm through L4, L6, L7) on the
+ * box below: every value finite, abar_t in [2^-866, 1] non-increasing,
+ * 1 - abar_t in [0, 1] non-decreasing, beta_t in [0, 1] for t >= 2 and
+ * beta_1 = 1 - abar_1. Not proved: 1 - abar_t > 0 and beta_t > 0 (a product
+ * of up to T factors 1 - k abar could underflow), beta_t < 1; the schedule
+ * check (1 - abar_1 <= 0.01) and check_invariants decide them at run time. */
+/*@ requires T_rng:  100 <= T <= DDPM_SCHED_PROVED_TMAX;
+    requires finite: \is_finite(c0) && \is_finite(c1);
+    requires c0_rng: 0x1p-4 <= c0 <= 64.0;
+    requires c1_rng: 0x1p-4 <= c1 <= 10.0;
+    requires valid:  \valid(beta + (0 .. T)) && \valid(abar + (0 .. T)) &&
+                     \valid(oma + (0 .. T));
+    requires sep:    \separated(beta + (0 .. T), abar + (0 .. T), oma + (0 .. T));
+    assigns beta[0 .. T], abar[0 .. T], oma[0 .. T];
+    ensures beta_rng: beta[0] == 0.0 && beta[1] == oma[1] &&
+                      \forall integer t; 2 <= t <= T ==>
+                        \is_finite(beta[t]) && 0.0 <= beta[t] <= 1.0;
+    ensures abar_rng: abar_nonincr(abar, T) &&
+                      \forall integer t; 1 <= t <= T ==> 0x1p-866 <= abar[t];
+    ensures oma_rng:  oma[0] == 0.0 &&
+                      \forall integer t; 1 <= t <= T ==>
+                        \is_finite(oma[t]) && 0.0 <= oma[t] <= 1.0 && oma[t-1] <= oma[t];
+*/
 void ddpm_fp_lcw_fill(long long T, double c0, double c1, double *beta, double *abar,
                       double *oma);
 
@@ -120,7 +143,26 @@ void ddpm_fp_schedule_free(ddpm_fp_schedule *s);
 /* Coefficients of a jump from t to an earlier p (0 <= p < t <= T):
  * beta_jump = 1 - abar_t/abar_p = 1 - prod_{p<s<=t} (1 - beta_s), accumulated as
  * q <- q + (1 - q) beta_s (positive terms: no cancellation; p = t - 1 gives beta_t
- * exactly), alpha_jump = 1 - beta_jump. */
+ * exactly), alpha_jump = 1 - beta_jump.
+ * Proved (proofs/, WP float model): in binary64 beta_jump is in (0, 1] and
+ * alpha_jump in [0, 1]; beta_jump can round to exactly 1 (then alpha_jump =
+ * 0) when the product of the jump's alphas is below about 2^-54, which
+ * ddpm_fp_plan_step refuses; a nonzero alpha_jump is >= 2^-53. */
+/*@ requires t_rng:    0 <= p < t <= s->T <= DDPM_T_MAX;
+    requires valid:    \valid_read(s) && \valid_read(s->beta + (p + 1 .. t));
+    requires out:      \valid(beta_jump) && \valid(alpha_jump);
+    requires sep:      \separated(beta_jump, alpha_jump, s, s->beta + (p + 1 .. t));
+    requires beta_rng: \forall integer r; p < r <= t ==>
+                         \is_finite(s->beta[r]) && 0.0 < s->beta[r] < 1.0;
+    assigns *beta_jump, *alpha_jump;
+    ensures beta_j:      \is_finite(*beta_jump) && 0.0 < *beta_jump <= 1.0;
+    ensures alpha_j:     \is_finite(*alpha_jump) && 0.0 <= *alpha_jump <= 1.0;
+    ensures one_step:    t == p + 1 ==> *beta_jump == s->beta[t];
+    ensures alpha_exact: *beta_jump >= 0.5 ==> *alpha_jump == 1.0 - *beta_jump;
+    ensures alpha_err:   \abs(*alpha_jump - (1.0 - *beta_jump)) <= 0x1p-53;
+    ensures alpha_zero:  *alpha_jump == 0.0 <==> *beta_jump == 1.0;
+    ensures alpha_min:   *alpha_jump != 0.0 ==> *alpha_jump >= 0x1p-53;
+*/
 void ddpm_fp_jump(const ddpm_fp_schedule *s, long long t, long long p, double *beta_jump,
                   double *alpha_jump);
 

@@ -101,6 +101,7 @@ static const char *exact_kinds[] = {
   "scaled-linear",
   "scaled-linear:T=4000,beta_min=0.0001,beta_max=0.02",
   "file:tests/data/betas_small.txt",
+  "file:tests/data/betas_switch.txt", /* 1 - abar kept from t-1 where abar crosses 1/2 */
 };
 #define NEXACT ((int)(sizeof exact_kinds / sizeof exact_kinds[0]))
 

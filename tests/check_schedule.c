@@ -37,6 +37,7 @@ static const char *cases[] = {
   "lcw:T=1000,c0=2,c1=10",
   "lcw:T=100,c0=1,c1=5",
   "file:tests/data/betas_small.txt",
+  "file:tests/data/betas_switch.txt", /* abar crosses 1/2 within the drift */
   "vp",
   "vp:T=50,beta_min=0.1,beta_max=20,eps=0.00001",
   "ou",

@@ -102,7 +102,9 @@ void schedule_error_bounds(const ddpm_spec *spec, double *const ex[SB_NCOL],
       double oma = ex[SB_OMA][t], abar_prev = ex[SB_ABAR][t - 1], abar = ex[SB_ABAR][t];
       double d_rec = ro[t - 1] * ex[SB_OMA][t - 1] + abar_prev * beta * (rab[t - 1] + rb[t] + U) +
                      U * oma;
-      double d_dir = rab[t] * abar + U * oma;
+      /* directly: 1 - abar_t, or 1 - abar_{t-1} where that is larger; the
+       * exact 1 - abar increases, so the larger is within the error of one */
+      double d_dir = fmax(rab[t] * abar + U * oma, ro[t - 1] * ex[SB_OMA][t - 1]);
       /* the fast path's branch is decided by its abar, within rab of abar */
       double d = abar * (1 - rab[t]) >= 0.5 ? d_rec
                : abar * (1 + rab[t]) < 0.5  ? d_dir
