@@ -297,11 +297,22 @@ STEPS.update({
         model=LCW_MODEL + "; rnd64, the float operations and predicates uninterpreted",
     ),
 })
+STEPS.update({
+    "wp_real_model.log": dict(
+        kind="wp",
+        short="WP, real numbers",
+        title="WP: real-number model (proofs/real_model.c): for any real betas in (0, 1), 0 < abar_t < abar_{t-1} <= 1 with abar_t = prod (1 - beta_s) (abar_real_lemma, induction as a loop); one-step lemmas prod_step (0 < a (1 - b) < a) and lcw_step (a < a (1 + k (1 - a)) < 1 for 0 < a, k < 1)",
+        functions=["abar_real_lemma"],
+        extra_prefix="lemma_",
+        provers="Qed, z3 4.8.12, cvc5 1.0.3 (-wp-prover z3,cvc5, timeout 60 s)",
+        model="real numbers (ACSL reals; the betas are the real values of doubles, no rounding)",
+    ),
+})
 STEP_ORDER = ["eva_schedule.log", "wp_schedule.log", "wp_linear_frac.log",
               "wp_philox.log", "eva_builders.log", "wp_builders.log",
               "wp_builder_helpers.log", "spacing_run.log",
               "wp_step_lemmas.log", "wp_step_coeffs.log", "wp_step_coeffs_smt.log",
-              "wp_step_bounds.log"] + DER_LOGS + LCW_LOGS
+              "wp_step_bounds.log"] + DER_LOGS + LCW_LOGS + ["wp_real_model.log"]
 
 # --------------------------------------------------------------------------
 # Parsers
@@ -927,7 +938,7 @@ LCW_DOC = [
     "Code change for the proof: abar_{t-1} = min(abar_t + g, 1) (lcw_cap1). The exact abar_{t-1} = abar_t (1 + k (1 - abar_t)) is below 1 for k < 1, but abar and 1 - abar are computed separately and their rounding errors could take the sum past 1; the cap can only move it closer to the exact value. common/model_tables.c (check_lcw) and ref/emu_schedule.c make the same computation.",
     "Assumptions: the preconditions (ddpm_fp_schedule_build is not analysed: that the schedule spec's parameters lie in the box is not checked by the code, outside it check_invariants decides at run time); IEEE binary64 as D2 (the lcw file is compiled with -ffp-contract=off); D3-D6, D8, D9 as for the derived columns; libm L4 (log), L6 (exp, with the clause exp(x) >= 2^-866 for x in [-600, 0]: exp(-600) = 2^-865.6), L7 (expm1); lcw_dbl's (double)T by Eva (B2).",
     "Not proved: 1 - abar_t > 0 and beta_t > 0 (1 - abar_1 is a product of up to T - 1 factors 1 - k abar in [1/16, 1] and could underflow in binary64 as far as this proof knows; in the reals it is at least about T^-(c1/(1 - k))); beta_t < 1 (in the reals beta_t <= k/(1 + k(1 - abar_t)) < 1; the binary64 proof stops at <= 1: the strict bound needs rnd(k abar) <= (15/16) abar, a relative-error fact that cvc5 did not derive from Gappa's bound in 90 s); beta_1 < 1 (the schedule check requires 1 - abar_1 <= 0.01). check_invariants checks all of them at run time.",
-    "Real-number model: abar_T = T^-c0 in (0, 1) and abar_{t-1} = abar_t (1 + k (1 - abar_t)) with 0 < k < 1 give abar_t < abar_{t-1} < 1 (a (1 + k (1 - a)) - a = k a (1 - a) > 0 and 1 - a (1 + k (1 - a)) = (1 - a)(1 - k a) > 0): 0 < abar_t < 1, strictly decreasing in t, so 0 < beta_t < 1; by hand, not a WP run.",
+    "Real-number model: abar_T = T^-c0 in (0, 1) and abar_{t-1} = abar_t (1 + k (1 - abar_t)) with 0 < k < 1 give abar_t < abar_{t-1} < 1 (the step: lemma lcw_step of proofs/real_model.c, run 15; the induction over t by hand): 0 < abar_t < 1, strictly decreasing in t, so 0 < beta_t < 1.",
 ]
 
 NOT_PROVED_STEP = [
