@@ -5,6 +5,7 @@
  * whatever the trajectory's length; the differences are taken in MPFR, so
  * the reported ulps are those of the exact error, not of a rounded one. */
 #include <errno.h>
+#include <float.h>
 #include <getopt.h>
 #include <json.h>
 #include <limits.h>
@@ -60,9 +61,14 @@ static int parse_tol(const char *text, verify_options *o, ddpm_err *e)
   if (!ddpm_decimal_text_ok(num) || num[0] == '-')
     return ddpm_fail(e, DDPM_EINPUT, "--tol %s: must be a number of ulps >= 0 (e.g. 1024) or "
                      "rel=R with R >= 0 (e.g. rel=1e-6)", text);
+  errno = 0;
   o->tol = strtod(num, NULL);
   if (!isfinite(o->tol))
     return ddpm_fail(e, DDPM_EINPUT, "--tol %s: too large", text);
+  /* A tiny nonzero tolerance must not silently become exact equality. */
+  if (errno == ERANGE && o->tol < DBL_MIN)
+    return ddpm_fail(e, DDPM_EINPUT, "--tol %s: below the binary64 range (write 0 for exact "
+                     "equality)", text);
   o->tol_text = text;
   return DDPM_OK;
 }

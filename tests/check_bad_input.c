@@ -195,6 +195,8 @@ static const bad_case cases[] = {
   {VERIFY " --trajectory z.npy -o out", "z.npy", "\x01\x02\x03", 3, 0, 2, "not a .npy file", "out"},
   {VERIFY " --trajectory $B/ok.npy --tol rel=nan", 0, 0, 0, 0, 2, "--tol rel=nan", 0},
   {VERIFY " --trajectory $B/ok.npy --tol -1", 0, 0, 0, 0, 2, "--tol -1", 0},
+  {VERIFY " --trajectory $B/ok.npy --tol rel=1e-400", 0, 0, 0, 0, 2,
+   "--tol rel=1e-400: below the binary64 range", 0},
   {"$PROG verify --trajectory $B/ok.npy --against nodir", 0, 0, 0, 0, 2, "--against nodir", 0},
   {"mkdir g && $PROG verify --trajectory $B/ok.npy --against g -o out", 0, 0, 0, 0, 2, "no meta.json",
    "out"},
